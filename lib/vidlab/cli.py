@@ -1,0 +1,233 @@
+"""The ``vidlab`` command: parse, call the library, print.
+
+Exit status: 0 on success, 1 when the command ran and reports a failure (a file that could
+not be hashed, a dataset that differs from its manifest, a lesson that failed), 2 on a usage
+error (printed as one line, never a traceback).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from vidlab import __version__
+from vidlab.exceptions import VidlabError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit 2."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _formatter(prog):
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _add(subparsers, name, help_text, example, handler):
+    parser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description=f"{help_text}\n\nexample:\n  {example}",
+        formatter_class=_formatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _jobs(parser):
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per core)"
+    )
+
+
+def _parameter(text):
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
+# --- vidlab data ---------------------------------------------------------------------------
+
+
+def _cmd_data_generate(args):
+    from vidlab.synth.dataset import generate_dataset
+
+    out = generate_dataset(args.out, preset=args.preset, seed=args.seed, force=args.force)
+    print(f"dataset written to {out}")
+    return EXIT_OK
+
+
+def _cmd_data_verify(args):
+    from vidlab.synth.dataset import verify_dataset
+
+    report = verify_dataset(args.directory)
+    for kind, paths in (("changed", report.changed), ("missing", report.missing),
+                        ("unexpected", report.unexpected)):
+        for path in paths:
+            print(f"{kind}: {path}")
+    if report.ok:
+        print(f"OK: {report.n_checked} files match {args.directory}/MANIFEST.sha256")
+        return EXIT_OK
+    print(
+        f"FAILED: {len(report.changed)} changed, {len(report.missing)} missing, "
+        f"{len(report.unexpected)} unexpected",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURE
+
+
+# --- vidlab hash ---------------------------------------------------------------------------
+
+
+def _cmd_hash(args):
+    from vidlab.hashing.crypto import hash_files, parse_algorithms
+    from vidlab.io import write_table
+
+    algorithms = parse_algorithms(args.algorithms)
+    table = hash_files(args.paths, algorithms=algorithms, jobs=args.jobs)
+    write_table(table, args.out)
+    n_errors = int((table["error"] != "").sum())
+    if args.out:
+        print(f"{len(table) - n_errors} files hashed, {n_errors} errors -> {args.out}",
+              file=sys.stderr)
+    if n_errors:
+        for row in table[table["error"] != ""].itertuples():
+            print(f"vidlab hash: {row.path}: {row.error}", file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+# --- vidlab terms --------------------------------------------------------------------------
+
+
+def _cmd_terms_check(args):
+    from vidlab.terminology import check_paths, format_finding
+
+    findings = check_paths(args.paths)
+    for finding in findings:
+        print(format_finding(finding))
+    n_avoid = sum(finding.severity == "avoid" for finding in findings)
+    print(f"{len(findings)} findings ({n_avoid} terms to avoid)", file=sys.stderr)
+    return EXIT_FAILURE if n_avoid else EXIT_OK
+
+
+# --- vidlab course -------------------------------------------------------------------------
+
+
+def _cmd_course_check(args):
+    from vidlab.course.curriculum import check_curriculum
+
+    problems = check_curriculum(args.curriculum)
+    for problem in problems:
+        print(problem)
+    if problems:
+        return EXIT_USAGE
+    print(f"OK: {args.curriculum}")
+    return EXIT_OK
+
+
+def _cmd_course_run(args):
+    from vidlab.course.runner import run_curriculum
+
+    result = run_curriculum(
+        args.curriculum,
+        out=args.out,
+        jobs=args.jobs,
+        parameters=dict(args.parameters),
+        cell_timeout=args.timeout,
+    )
+    for lesson in result.lessons:
+        line = f"{lesson.status:>6}  {lesson.module}/{lesson.lesson}  ({lesson.duration:.1f} s)"
+        if lesson.error:
+            line += f"  {lesson.error['summary']}"
+        print(line)
+    print(f"course page: {result.index_html}")
+    return EXIT_OK if result.ok else EXIT_FAILURE
+
+
+def _build_parser():
+    parser = _Parser(
+        prog="vidlab",
+        description="Training and research environment for victim identification "
+        "(synthetic data only).",
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"vidlab {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    data = commands.add_parser("data", help="generate and verify synthetic datasets")
+    data_commands = data.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    generate = _add(data_commands, "generate", "Generate a synthetic dataset.",
+                    "vidlab data generate --preset tiny --seed 7 --out datasets/synthetic/tiny",
+                    _cmd_data_generate)
+    generate.add_argument("--preset", default="tiny",
+                          help="tiny, course, or a recipe .yml file (default: tiny)")
+    generate.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    generate.add_argument("--out", required=True, type=Path, help="folder to write")
+    generate.add_argument("--force", action="store_true",
+                          help="replace an existing vidlab dataset in --out")
+    verify = _add(data_commands, "verify", "Re-hash a dataset against its MANIFEST.sha256.",
+                  "vidlab data verify datasets/synthetic/tiny", _cmd_data_verify)
+    verify.add_argument("directory", type=Path)
+
+    hash_ = _add(commands, "hash", "Hash files and folders; one row per file, always.",
+                 "vidlab hash evidence/ --algorithms sha256,md5 --out hashes.csv", _cmd_hash)
+    hash_.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    hash_.add_argument("--algorithms", default="sha256",
+                       help="comma-separated: md5, sha1, sha256 (default: sha256)")
+    hash_.add_argument("--out", type=Path, help="FILE.csv or FILE.parquet (default: CSV to stdout)")
+    _jobs(hash_)
+
+    terms = commands.add_parser("terms", help="terminology (Luxembourg Guidelines)")
+    terms_commands = terms.add_subparsers(title="commands", metavar="COMMAND",
+                                          parser_class=_Parser)
+    terms_check = _add(terms_commands, "check",
+                       "Check notebooks, YAML and Markdown for terms to avoid.",
+                       "vidlab terms check notebooks/ curricula/ README.md", _cmd_terms_check)
+    terms_check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    course = commands.add_parser("course", help="check and run curricula")
+    course_commands = course.add_subparsers(title="commands", metavar="COMMAND",
+                                            parser_class=_Parser)
+    check = _add(course_commands, "check", "Validate a curriculum: schema, files, parameters.",
+                 "vidlab course check curricula/foundations.yml", _cmd_course_check)
+    check.add_argument("curriculum", type=Path)
+    run = _add(course_commands, "run", "Execute every lesson of a curriculum with papermill.",
+               "vidlab course run curricula/foundations.yml --out runs/demo -p seed=7",
+               _cmd_course_run)
+    run.add_argument("curriculum", type=Path)
+    run.add_argument("--out", type=Path, help="output folder (default: runs/<curriculum id>)")
+    run.add_argument("-p", "--parameter", dest="parameters", action="append", default=[],
+                     type=_parameter, metavar="NAME=VALUE",
+                     help="set a lesson parameter for every lesson (repeatable)")
+    run.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                     help="time limit per cell (default: 600)")
+    _jobs(run)
+    return parser
+
+
+def main(argv=None):
+    """Run the ``vidlab`` command line; return the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except VidlabError as error:
+        print(f"vidlab: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("vidlab: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

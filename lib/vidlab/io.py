@@ -1,0 +1,54 @@
+"""Reading and writing the tables vidlab produces, as CSV or parquet by file extension.
+
+>>> import pandas as pd, tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+>>> write_table(pd.DataFrame({"a": [1]}), path)
+>>> read_table(path)["a"].tolist()
+[1]
+"""
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from vidlab.exceptions import InvalidParameterError
+
+__all__ = ["write_table", "read_table", "TABLE_FORMATS"]
+
+TABLE_FORMATS = (".csv", ".parquet")
+
+
+def _table_format(path):
+    suffix = Path(path).suffix.lower()
+    if suffix not in TABLE_FORMATS:
+        raise InvalidParameterError(
+            f"Cannot tell the table format of {str(path)!r}: use a name ending in .csv or .parquet."
+        )
+    return suffix
+
+
+def write_table(table: pd.DataFrame, path=None):
+    """Write ``table`` to ``path`` (.csv or .parquet); ``None`` or ``"-"`` writes CSV to stdout."""
+    if path is None or str(path) == "-":
+        table.to_csv(sys.stdout, index=False)
+        return
+    path = Path(path)
+    fmt = _table_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == ".csv":
+        table.to_csv(path, index=False)
+    else:
+        table.to_parquet(path, index=False)
+
+
+def read_table(path, dtype=None) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`.
+
+    In CSV, empty cells stay empty strings; pass ``dtype`` (e.g. ``{"sha256": str}``) for
+    columns that must not be parsed as numbers.
+    """
+    path = Path(path)
+    if _table_format(path) == ".csv":
+        return pd.read_csv(path, dtype=dtype, keep_default_na=False)
+    return pd.read_parquet(path)
