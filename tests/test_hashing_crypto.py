@@ -422,3 +422,12 @@ def test_cli_hash_unknown_algorithm_exits_2_with_one_line(tree, capsys):
     assert len(lines) == 1
     assert lines[0].startswith("vidlab: error: ")
     assert "'sha512'" in lines[0] and "md5, sha1, sha256" in lines[0]
+
+
+def test_hash_files_relative_to_gives_manifest_style_paths(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_bytes(b"abc")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_bytes(b"x")
+    table = hash_files([tmp_path, outside], relative_to=tmp_path)
+    assert table["path"].tolist() == ["sub/a.txt", str(outside)]

@@ -75,7 +75,8 @@ def canonical_value(value):
 def answer(answer_id, value):
     """Record ``value`` as the answer to question ``answer_id`` and show a confirmation.
 
-    Returns the canonical value, so that ``answer("q1", x) == expected`` can be checked.
+    Returns nothing, so that the cell shows the confirmation only; the recorded form is
+    :func:`canonical_value` of ``value``.
     """
     if not isinstance(answer_id, str) or not answer_id:
         raise InvalidParameterError(
@@ -94,7 +95,6 @@ def answer(answer_id, value):
         },
         raw=True,
     )
-    return recorded
 
 
 def read_answers(notebook) -> dict:

@@ -197,7 +197,7 @@ def _hash_row(item):
     return (path, size, *(digests[name] for name in algorithms), "")
 
 
-def hash_files(paths, algorithms=("sha256",), jobs=1):
+def hash_files(paths, algorithms=("sha256",), jobs=1, relative_to=None):
     """Hash files and folders into a table with one row per file, always.
 
     Columns are ``path, size, <algorithms in ALGORITHMS order>, error``. ``path`` is the
@@ -205,7 +205,8 @@ def hash_files(paths, algorithms=("sha256",), jobs=1):
     :func:`iter_files` order. A file that cannot be hashed still has its row: ``size`` is
     -1, the hashes are empty strings and ``error`` says why (e.g. "Permission denied");
     ``error`` is empty otherwise. ``jobs`` worker processes (0 = one per core) share the
-    work through :func:`vidlab.parallel.map_parallel`.
+    work through :func:`vidlab.parallel.map_parallel`. With ``relative_to`` (a folder),
+    paths under it are written relative to it, in POSIX form, as in a manifest.
 
     >>> import pathlib, tempfile
     >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -223,7 +224,14 @@ def hash_files(paths, algorithms=("sha256",), jobs=1):
     rows = map_parallel(_hash_row, items, jobs=jobs, desc="hashing", unit="file")
     columns = ["path", "size", *algorithms, "error"]
     table = pd.DataFrame(rows, columns=columns)
+    if relative_to is not None:
+        table["path"] = [_relative_or_same(path, relative_to) for path in table["path"]]
     return table.astype({"size": "int64", **{name: str for name in columns if name != "size"}})
+
+
+def _relative_or_same(path, root):
+    path = Path(path)
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def duplicate_groups(table, algorithm="sha256"):
