@@ -43,7 +43,6 @@ test-all: $(INSTALLED) $(TINY)/dataset.json
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check lib tests benchmarks
-	$(BIN)/ruff format --check lib tests benchmarks
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_hash.py

@@ -1,6 +1,6 @@
 import pytest
-from conftest import lesson
 
+from conftest import lesson
 from vidlab.cli import main
 from vidlab.course.curriculum import check_curriculum, load_curriculum
 from vidlab.exceptions import CurriculumError

@@ -1,8 +1,8 @@
 import json
 
 import pytest
-from conftest import lesson
 
+from conftest import lesson
 from vidlab.cli import main
 from vidlab.course.runner import run_curriculum
 from vidlab.exceptions import CurriculumError, DatasetError

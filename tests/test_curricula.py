@@ -1,8 +1,8 @@
 """The shipped curricula: valid, covering every notebook, and correct against ground truth."""
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from vidlab.course.curriculum import check_curriculum, load_curriculum
 from vidlab.course.runner import run_curriculum
 from vidlab.synth.dataset import generate_dataset, load_dataset

@@ -32,7 +32,8 @@ def resolve_jobs(jobs):
         return os.cpu_count() or 1
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
         raise InvalidParameterError(
-            f"The 'jobs' parameter must be a non-negative int (0 = one per core). Got {jobs!r} instead."
+            "The 'jobs' parameter must be a non-negative int (0 = one per core). "
+            f"Got {jobs!r} instead."
         )
     return jobs
 
@@ -45,7 +46,8 @@ def get_executor(jobs=None, address=None) -> Executor:
     """
     if address is not None:
         raise InvalidParameterError(
-            f"Dask clusters are not supported yet; got address {address!r}. Use --jobs for local workers."
+            f"Dask clusters are not supported yet; got address {address!r}. "
+            "Use --jobs for local workers."
         )
     return ProcessPoolExecutor(
         max_workers=resolve_jobs(jobs), mp_context=multiprocessing.get_context("spawn")

@@ -61,7 +61,10 @@ def canonical_value(value):
     if isinstance(value, np.ndarray):
         return canonical_value(value.tolist())
     if isinstance(value, dict):
-        return {str(key): canonical_value(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return {
+            str(key): canonical_value(item)
+            for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))
+        }
     if isinstance(value, list | tuple):
         return [canonical_value(item) for item in value]
     if isinstance(value, set | frozenset):
@@ -80,7 +83,8 @@ def answer(answer_id, value):
     """
     if not isinstance(answer_id, str) or not answer_id:
         raise InvalidParameterError(
-            f"The 'answer_id' parameter of answer must be a non-empty str. Got {answer_id!r} instead."
+            "The 'answer_id' parameter of answer must be a non-empty str. "
+            f"Got {answer_id!r} instead."
         )
     from IPython.display import display
 

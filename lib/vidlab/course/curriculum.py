@@ -254,7 +254,9 @@ def _parse(path):
             lesson_where = f"{module_where}, lesson {raw_lesson.get('id')!r}"
             minutes = raw_lesson.get("minutes", 0)
             if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes <= 0:
-                problems.append(f"{lesson_where}: minutes must be a positive number; got {minutes!r}")
+                problems.append(
+                    f"{lesson_where}: minutes must be a positive number; got {minutes!r}"
+                )
                 minutes = 0
             objectives = raw_lesson.get("objectives") or []
             if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
@@ -270,7 +272,9 @@ def _parse(path):
                 minutes=minutes,
                 objectives=tuple(objectives),
                 parameters=dict(lesson_parameters),
-                answers=_parse_answers(raw_lesson.get("answers"), lesson_where, answer_ids, problems),
+                answers=_parse_answers(
+                    raw_lesson.get("answers"), lesson_where, answer_ids, problems
+                ),
             )
             if "notebook" in raw_lesson:
                 declared = _check_notebook(lesson, parameters, lesson_where, problems)
@@ -301,8 +305,9 @@ def _parse(path):
 def _terminology_problems(curriculum):
     from vidlab.terminology import check_paths, format_finding
 
-    paths = [curriculum.path] + [lesson.notebook for _, lesson in curriculum.lessons
-                                 if lesson.notebook.is_file()]
+    paths = [curriculum.path] + [
+        lesson.notebook for _, lesson in curriculum.lessons if lesson.notebook.is_file()
+    ]
     return [format_finding(f) for f in check_paths(paths) if f.severity == "avoid"]
 
 

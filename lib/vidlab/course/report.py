@@ -25,7 +25,10 @@ def write_course_page(curriculum, course_run):
     """Write ``<out>/index.html``: modules, lessons, objectives, status, timings, answers, links."""
     runs = {(run.module, run.lesson): run for run in course_run.lessons}
     modules = [
-        {"module": module, "lessons": [(lesson, runs[module.id, lesson.id]) for lesson in module.lessons]}
+        {
+            "module": module,
+            "lessons": [(lesson, runs[module.id, lesson.id]) for lesson in module.lessons],
+        }
         for module in curriculum.modules
     ]
     page = _environment.get_template("index.html").render(
