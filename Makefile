@@ -13,7 +13,7 @@ DEMO_RUN := runs/foundations
 
 help:
 	@echo "make demo   generate a dataset and run curricula/foundations.yml (HTML course page)"
-	@echo "make test   run the tests (pytest + nbval + terminology), slow tests excluded"
+	@echo "make test   run the tests (pytest, doctests, nbval, terminology), slow tests excluded"
 	@echo "make lab    open JupyterLab on the lessons"
 	@echo "make lint   ruff;  make bench   benchmarks;  make test-all   include slow tests"
 
@@ -36,10 +36,10 @@ demo: $(INSTALLED)
 	@echo "Open the lessons yourself with: make lab"
 
 test: $(INSTALLED) $(TINY)/dataset.json
-	$(BIN)/python -m pytest -m "not slow" --nbval-lax tests notebooks
+	$(BIN)/python -m pytest -m "not slow" --doctest-modules --nbval-lax tests lib notebooks
 
 test-all: $(INSTALLED) $(TINY)/dataset.json
-	$(BIN)/python -m pytest --nbval-lax tests notebooks
+	$(BIN)/python -m pytest --doctest-modules --nbval-lax tests lib notebooks
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check lib tests benchmarks
