@@ -39,6 +39,7 @@ import yaml
 from vidlab import __version__
 from vidlab.exceptions import DatasetError, InvalidParameterError, VidlabError
 from vidlab.hashing.crypto import MANIFEST_NAME, ManifestReport, verify_manifest, write_manifest
+from vidlab.io import read_table
 from vidlab.parallel import progress
 from vidlab.seed import check_seed
 from vidlab.synth.registry import get_generator
@@ -332,7 +333,7 @@ class Dataset:
         if not path.is_file():
             raise DatasetError(f"Ground-truth file {str(path)!r} is missing; {GENERATE_HINT}")
         dtype = {column: _DTYPES[kind] for column, kind in entry["columns"].items()}
-        return pd.read_csv(path, dtype=dtype, keep_default_na=False)
+        return read_table(path, dtype=dtype)
 
 
 def load_dataset(directory) -> Dataset:

@@ -29,7 +29,7 @@ import pandas as pd
 from PIL import Image, ImageDraw, ImageFont
 
 from vidlab.exceptions import InvalidParameterError
-from vidlab.hashing.crypto import hash_file, write_manifest
+from vidlab.hashing.crypto import duplicate_groups, hash_file, read_manifest, write_manifest
 from vidlab.synth.registry import register_generator
 
 __all__ = ["make_evidence_folder", "ACQUISITION_MANIFEST", "DEFAULTS"]
@@ -409,20 +409,20 @@ def make_evidence_folder(out_dir, config, rng):
         target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(files[path])
-    write_manifest(out_dir, out_dir / ACQUISITION_MANIFEST)
-    acquisition = {path: hash_file(out_dir / path)["sha256"] for path in sorted(files)}
+    acquisition = read_manifest(write_manifest(out_dir, out_dir / ACQUISITION_MANIFEST))
 
     (out_dir / altered).write_bytes(_alter(files[altered], rng))
+    current = {**acquisition, altered: hash_file(out_dir / altered)["sha256"]}
 
     rows = []
     for path in sorted(files):
         rows.append({"path": path, "kind": kinds[path], "size": (out_dir / path).stat().st_size,
-                     "sha256": hash_file(out_dir / path)["sha256"],
+                     "sha256": current[path],
                      "acquisition_sha256": acquisition[path], "altered": path == altered,
                      "copy_of": copy_of.get(path, "")})
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "duplicate_group"])
-    groups = [sorted(g) for _, g in table.groupby("sha256")["path"] if len(g) > 1]
-    group_of = {path: number for number, group in enumerate(sorted(groups)) for path in group}
+    groups = duplicate_groups(table, algorithm="sha256")
+    group_of = {path: number for number, group in enumerate(groups) for path in group}
     table["duplicate_group"] = [group_of.get(path, -1) for path in table["path"]]
     if group_of.get(altered, -1) != -1:  # would need a SHA-256 collision
         raise RuntimeError(f"evidence_folder: the altered file {altered!r} has a duplicate")
