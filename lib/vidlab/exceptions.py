@@ -10,6 +10,7 @@ __all__ = [
     "InvalidParameterError",
     "CurriculumError",
     "DatasetError",
+    "ImageDecodeError",
     "LessonExecutionError",
 ]
 
@@ -28,6 +29,12 @@ class CurriculumError(VidlabError):
 
 class DatasetError(VidlabError):
     """A dataset folder is missing, incomplete or not a vidlab dataset."""
+
+
+class ImageDecodeError(VidlabError):
+    """A file could not be decoded as an image or video (empty, truncated, not an image,
+    a decompression bomb, an unsupported mode). The message is the one-line reason that
+    hash tables report in their ``error`` column."""
 
 
 class LessonExecutionError(VidlabError):
