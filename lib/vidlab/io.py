@@ -49,6 +49,13 @@ def read_table(path, dtype=None) -> pd.DataFrame:
     columns that must not be parsed as numbers.
     """
     path = Path(path)
-    if _table_format(path) == ".csv":
-        return pd.read_csv(path, dtype=dtype, keep_default_na=False)
-    return pd.read_parquet(path)
+    fmt = _table_format(path)
+    if not path.is_file():
+        raise InvalidParameterError(f"Table {str(path)!r} does not exist.")
+    try:
+        if fmt == ".csv":
+            return pd.read_csv(path, dtype=dtype, keep_default_na=False)
+        return pd.read_parquet(path)
+    except (ValueError, OSError) as error:  # pandas' parser errors are ValueErrors
+        reason = " ".join(str(error).split())[:200]
+        raise InvalidParameterError(f"Cannot read table {str(path)!r}: {reason}") from None
