@@ -61,20 +61,38 @@ def progress(iterable=None, *, total=None, desc=None, unit="item"):
     )
 
 
-def map_parallel(func, items, *, jobs=1, desc=None, unit="item", address=None):
+def _apply_to_chunk(func, chunk):
+    return [func(item) for item in chunk]
+
+
+def map_parallel(func, items, *, jobs=1, desc=None, unit="item", address=None, chunk_size=None):
     """Apply ``func`` to every item and return the results in the order of ``items``.
 
     ``jobs=1`` runs in this process (no pickling, easy to debug); otherwise ``func`` and the
-    items must be picklable (a module-level function). An exception raised by ``func``
-    propagates; functions that must report every item catch their own errors.
+    items must be picklable (a module-level function). Workers receive the items in chunks
+    of ``chunk_size`` (default: up to 32, so that each worker gets at least 4 chunks): one
+    task per item would cost more in messages than a small file costs to hash. An exception
+    raised by ``func`` propagates; functions that must report every item catch their own
+    errors.
     """
     items = list(items)
     jobs = resolve_jobs(jobs)
     if jobs == 1 and address is None:
         return [func(item) for item in progress(items, desc=desc, unit=unit)]
+    if chunk_size is None:
+        chunk_size = max(1, min(32, len(items) // (4 * jobs)))
+    elif isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise InvalidParameterError(
+            f"The 'chunk_size' parameter must be a positive int. Got {chunk_size!r} instead."
+        )
     results = [None] * len(items)
     with get_executor(min(jobs, max(len(items), 1)), address) as executor:
-        futures = {executor.submit(func, item): index for index, item in enumerate(items)}
-        for future in progress(as_completed(futures), total=len(items), desc=desc, unit=unit):
-            results[futures[future]] = future.result()
+        futures = {executor.submit(_apply_to_chunk, func, items[start:start + chunk_size]): start
+                   for start in range(0, len(items), chunk_size)}
+        with progress(total=len(items), desc=desc, unit=unit) as bar:
+            for future in as_completed(futures):
+                chunk_results = future.result()
+                start = futures[future]
+                results[start:start + len(chunk_results)] = chunk_results
+                bar.update(len(chunk_results))
     return results

@@ -50,6 +50,9 @@ class HashValue:
     def __setattr__(self, name, value):
         raise AttributeError("HashValue is immutable")
 
+    def __reduce__(self):  # picklable, so worker processes can return hashes
+        return (HashValue, (self._bytes, self.algorithm))
+
     @classmethod
     def from_hex(cls, text, algorithm=None):
         """Parse a hex string (any case, even length); a bad string raises one clear error."""
