@@ -86,11 +86,10 @@ def _cmd_data_verify(args):
 
 
 def _cmd_hash(args):
-    from vidlab.hashing.crypto import hash_files, parse_algorithms
+    from vidlab.hashing.table import hash_table
     from vidlab.io import write_table
 
-    algorithms = parse_algorithms(args.algorithms)
-    table = hash_files(args.paths, algorithms=algorithms, jobs=args.jobs)
+    table = hash_table(args.paths, algorithms=args.algorithms, jobs=args.jobs)
     write_table(table, args.out)
     n_errors = int((table["error"] != "").sum())
     if args.out:
@@ -100,6 +99,25 @@ def _cmd_hash(args):
         for row in table[table["error"] != ""].itertuples():
             print(f"vidlab hash: {row.path}: {row.error}", file=sys.stderr)
         return EXIT_FAILURE
+    return EXIT_OK
+
+
+# --- vidlab match --------------------------------------------------------------------------
+
+
+def _cmd_match(args):
+    from vidlab.hashing.hashsets import load_hashset
+    from vidlab.hashing.matching import match_hashes
+    from vidlab.io import read_table, write_table
+
+    table = read_table(args.hashes, dtype=str)
+    hashset = load_hashset(args.hashset)
+    matches = match_hashes(table, hashset, algorithm=args.algorithm,
+                           max_distance=args.max_distance)
+    write_table(matches, args.out)
+    n_matched = matches["path"].nunique() if len(matches) else 0
+    print(f"{n_matched} of {len(table)} files match {args.hashset} ({len(matches)} matches)"
+          + (f" -> {args.out}" if args.out else ""), file=sys.stderr)
     return EXIT_OK
 
 
@@ -180,9 +198,23 @@ def _build_parser():
                  "vidlab hash evidence/ --algorithms sha256,md5 --out hashes.csv", _cmd_hash)
     hash_.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     hash_.add_argument("--algorithms", default="sha256",
-                       help="comma-separated: md5, sha1, sha256 (default: sha256)")
+                       help="comma-separated: md5, sha1, sha256, ahash, dhash, phash, pdq "
+                       "(default: sha256)")
     hash_.add_argument("--out", type=Path, help="FILE.csv or FILE.parquet (default: CSV to stdout)")
     _jobs(hash_)
+
+    match = _add(commands, "match", "Match a hash table against a hash set of known material.",
+                 "vidlab match hashes.csv --hashset known.csv --algorithm pdq --out matches.csv",
+                 _cmd_match)
+    match.add_argument("hashes", type=Path, metavar="HASHES",
+                       help="a table written by 'vidlab hash' (.csv or .parquet)")
+    match.add_argument("--hashset", required=True, type=Path,
+                       help="hash set: CSV (id, algorithm, hash, label, series) or VICS JSON")
+    match.add_argument("--algorithm", help="match with this algorithm only (default: every "
+                       "algorithm both sides have)")
+    match.add_argument("--max-distance", type=int, metavar="D",
+                       help="largest Hamming distance that matches (default: pdq 31, phash 10)")
+    match.add_argument("--out", type=Path, help="FILE.csv or FILE.parquet (default: CSV to stdout)")
 
     terms = commands.add_parser("terms", help="terminology (Luxembourg Guidelines)")
     terms_commands = terms.add_subparsers(title="commands", metavar="COMMAND",
