@@ -185,7 +185,7 @@ def _build_parser():
                     "vidlab data generate --preset tiny --seed 7 --out datasets/synthetic/tiny",
                     _cmd_data_generate)
     generate.add_argument("--preset", default="tiny",
-                          help="tiny, course, or a recipe .yml file (default: tiny)")
+                          help="tiny, course, large, or a recipe .yml file (default: tiny)")
     generate.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     generate.add_argument("--out", required=True, type=Path, help="folder to write")
     generate.add_argument("--force", action="store_true",

@@ -7,12 +7,15 @@ one child random generator per part and writes ``dataset.json``, ``ground_truth/
 
 >>> from vidlab.synth import PRESETS, available_generators
 >>> PRESETS
-('tiny', 'course')
->>> "evidence_folder" in available_generators()
+('tiny', 'course', 'large')
+>>> {"evidence_folder", "image_world"} <= set(available_generators())
 True
 """
 
-from vidlab.synth import evidence  # noqa: F401  (registers "evidence_folder")
+from vidlab.synth import (
+    evidence,  # noqa: F401  (registers "evidence_folder")
+    images,  # noqa: F401  (registers "image_world")
+)
 from vidlab.synth.dataset import (
     PRESETS,
     Dataset,
@@ -22,6 +25,7 @@ from vidlab.synth.dataset import (
     verify_dataset,
 )
 from vidlab.synth.evidence import make_evidence_folder
+from vidlab.synth.images import make_image_world
 from vidlab.synth.registry import available_generators, get_generator, register_generator
 
 __all__ = [
@@ -33,6 +37,7 @@ __all__ = [
     "load_dataset",
     "load_recipe",
     "make_evidence_folder",
+    "make_image_world",
     "register_generator",
     "verify_dataset",
 ]

@@ -18,7 +18,7 @@ The same seed and the same locked environment give a byte-identical ``MANIFEST.s
 True
 >>> dataset = load_dataset(out)
 >>> dataset.seed, dataset.parts
-(0, ['evidence'])
+(0, ['evidence', 'world'])
 >>> int(dataset.ground_truth("evidence_files")["altered"].sum())
 1
 """
@@ -54,7 +54,7 @@ __all__ = [
     "verify_dataset",
 ]
 
-PRESETS = ("tiny", "course")
+PRESETS = ("tiny", "course", "large")
 INFO_NAME = "dataset.json"
 GROUND_TRUTH = "ground_truth"
 FORMAT_VERSION = 1
@@ -74,11 +74,11 @@ def load_recipe(preset):
     generator. Problems raise :class:`~vidlab.exceptions.InvalidParameterError` in one line.
 
     >>> sorted(load_recipe("tiny")["parts"])
-    ['evidence']
+    ['evidence', 'world']
     >>> load_recipe("huge")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    vidlab.exceptions.InvalidParameterError: Unknown preset 'huge': use tiny, course, or ...
+    vidlab.exceptions.InvalidParameterError: Unknown preset 'huge': use tiny, course, large, or ...
     """
     if isinstance(preset, str) and preset in PRESETS:
         source = resources.files("vidlab.synth") / "presets" / f"{preset}.yml"
