@@ -43,6 +43,9 @@ def test_foundations_answers_equal_the_ground_truth(tmp_path):
             "duplicate_group")
     )
     n_avoid = sum(finding.severity == "avoid" for finding in check(make_exercise_paragraph(seed)))
+    hashing = {key: answers.pop(key) for key in list(answers)
+               if key.split(".")[0] in ("perceptual", "robustness", "matching", "video")}
+    _check_hashing_answers(hashing, load_dataset(dataset))
     assert answers == {
         "welcome.dataset_seed": seed,
         "welcome.n_manifest_files": len(
@@ -54,3 +57,26 @@ def test_foundations_answers_equal_the_ground_truth(tmp_path):
         "evidence.duplicate_groups": groups,
     }
     assert (tmp_path / "run/index.html").is_file()
+
+
+def _check_hashing_answers(answers, dataset):
+    """The hashing lessons' answers agree with the image world's ground truth."""
+    images = dataset.ground_truth("world_images")
+    variants = dataset.ground_truth("world_variants")
+    originals = images[images["kind"] == "original"]
+    assert len(answers) == 14
+    assert len(answers["perceptual.phash"]) == 16
+    assert {"jpeg_quality", "grayscale"} <= set(answers["perceptual.survived"])
+    assert not {"mirror", "screenshot"} & set(answers["perceptual.survived"])
+    assert 0 < answers["robustness.phash_recall"] < 1
+    assert {"mirror", "rotate90", "screenshot"} <= set(answers["robustness.pdq_misses"])
+    assert answers["robustness.pdq_threshold"] >= 31
+
+    found = answers["matching.series_found"]
+    assert answers["matching.n_exact"] == originals["series_id"].isin(found).sum()
+    copies_of_found = variants["series_id"].isin(found).sum()
+    assert answers["matching.n_perceptual_only"] + answers["matching.n_missed"] == copies_of_found
+
+    assert answers["video.n_known_frames"] == 30  # 3 s at 10 frames per second
+    assert {"known", "reencoded"} <= set(answers["video.matching_clips"])
+    assert "other room" not in answers["video.matching_clips"]

@@ -15,7 +15,7 @@ import os
 import sys
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the plain bar: it is drawn on a terminal only, never in a notebook
 
 from vidlab.exceptions import InvalidParameterError
 
