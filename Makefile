@@ -46,6 +46,9 @@ lint: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_hash.py
+	$(BIN)/python benchmarks/bench_perceptual.py
+	$(BIN)/python benchmarks/bench_pdq.py
+	$(BIN)/python benchmarks/bench_index.py
 
 lab: $(INSTALLED) $(TINY)/dataset.json
 	$(BIN)/jupyter lab notebooks
