@@ -51,8 +51,9 @@ _OPEN_FLAGS = (
 )
 
 
-def parse_algorithms(text):
-    """Return the algorithms named in ``text``, deduplicated, in :data:`ALGORITHMS` order.
+def parse_algorithms(text, known=ALGORITHMS):
+    """Return the algorithms named in ``text``, deduplicated, in the order of ``known``
+    (default :data:`ALGORITHMS`).
 
     ``text`` is a comma-separated string (case and spaces ignored) or an iterable of names.
 
@@ -69,18 +70,18 @@ def parse_algorithms(text):
         key = str(name).strip().lower()
         if not key:
             continue  # tolerate "sha256," and "md5,,sha1"; nothing at all is refused below
-        if key not in ALGORITHMS:
+        if key not in known:
             raise InvalidParameterError(
                 "The 'algorithms' parameter must be a comma-separated subset of "
-                f"{', '.join(ALGORITHMS)}. Got {str(name).strip()!r} instead."
+                f"{', '.join(known)}. Got {str(name).strip()!r} instead."
             )
         wanted.add(key)
     if not wanted:
         raise InvalidParameterError(
-            f"The 'algorithms' parameter must name at least one of {', '.join(ALGORITHMS)}. "
+            f"The 'algorithms' parameter must name at least one of {', '.join(known)}. "
             f"Got {text!r} instead."
         )
-    return tuple(name for name in ALGORITHMS if name in wanted)
+    return tuple(name for name in known if name in wanted)
 
 
 def hash_file(path, algorithms=("sha256",), chunk_size=CHUNK_SIZE):

@@ -110,7 +110,7 @@ def load_image(path, draft_size=None, *, mode=None, max_pixels=None):
             "The 'max_pixels' parameter of load_image must be a positive int. "
             f"Got {max_pixels!r} instead."
         )
-    _check_file(path)
+    check_regular_file(path)
     try:
         file = open(path, "rb")  # closed by the with-block below
     except PermissionError:
@@ -153,8 +153,10 @@ def _check_draft_size(draft_size):
     return int(width), int(height)
 
 
-def _check_file(path):
-    """Refuse what is not a non-empty regular file before opening it (FIFOs would hang)."""
+def check_regular_file(path, kind="image"):
+    """Refuse what is not a non-empty regular file before a decoder opens it (a FIFO would
+    hang it): raise :class:`~vidlab.exceptions.ImageDecodeError` with the one-line reason.
+    ``kind`` ("image" or "video") names what was expected."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -164,7 +166,8 @@ def _check_file(path):
     except (OSError, ValueError) as error:
         raise ImageDecodeError(f"cannot read the file: {_reason(error)}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise ImageDecodeError("is a directory, not an image file")
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise ImageDecodeError(f"is a directory, not {article} {kind} file")
     if not stat.S_ISREG(info.st_mode):
         raise ImageDecodeError("not a regular file (a device, pipe or socket)")
     if info.st_size == 0:

@@ -18,7 +18,7 @@ cryptographic hashes and says in ``error`` why its perceptual hashes are empty.
 ('8000800080008000', 'not an image')
 """
 
-from vidlab.exceptions import ImageDecodeError, InvalidParameterError
+from vidlab.exceptions import ImageDecodeError
 from vidlab.hashing import crypto
 
 __all__ = ["ALGORITHMS", "HASH_BITS", "IMAGE_ALGORITHMS", "hash_table", "parse_algorithms"]
@@ -40,23 +40,7 @@ def parse_algorithms(text):
     ...
     vidlab.exceptions.InvalidParameterError: The 'algorithms' parameter ... Got 'photodna' instead.
     """
-    names = text.split(",") if isinstance(text, str) else list(text)
-    wanted = set()
-    for name in names:
-        key = str(name).strip().lower()
-        if key and key not in ALGORITHMS:
-            raise InvalidParameterError(
-                "The 'algorithms' parameter must be a comma-separated subset of "
-                f"{', '.join(ALGORITHMS)}. Got {str(name).strip()!r} instead."
-            )
-        wanted.add(key)
-    wanted.discard("")
-    if not wanted:
-        raise InvalidParameterError(
-            f"The 'algorithms' parameter must name at least one of {', '.join(ALGORITHMS)}. "
-            f"Got {text!r} instead."
-        )
-    return tuple(name for name in ALGORITHMS if name in wanted)
+    return crypto.parse_algorithms(text, known=ALGORITHMS)
 
 
 def image_hashes(path, algorithms):

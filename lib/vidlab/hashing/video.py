@@ -29,7 +29,6 @@ matches 100 % of its own frames while covering only part of the longer one.
 
 import math
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from vidlab.exceptions import ImageDecodeError, InvalidParameterError
+from vidlab.hashing.images import check_regular_file
 from vidlab.hashing.pdq import MATCH_DISTANCE, MIN_QUALITY, pdq_hash_array
 from vidlab.hashing.value import HashValue, pack_hashes
 
@@ -452,20 +452,7 @@ def _check_file(path):
         raise InvalidParameterError(
             f"The 'path' parameter must be a str or path-like. Got {type(path).__name__} instead."
         ) from None
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise ImageDecodeError("file not found") from None
-    except PermissionError:
-        raise ImageDecodeError("cannot read the file: permission denied") from None
-    except (OSError, ValueError) as error:
-        raise ImageDecodeError(f"cannot read the file: {error}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ImageDecodeError("is a directory, not a video file")
-    if not stat.S_ISREG(info.st_mode):
-        raise ImageDecodeError("not a regular file (a device, pipe or socket)")
-    if info.st_size == 0:
-        raise ImageDecodeError("empty file (0 bytes)")
+    check_regular_file(path, kind="video")
     return path
 
 
