@@ -1,5 +1,6 @@
 """Shared fixtures: tiny lesson notebooks and curricula written into a temporary project."""
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -8,6 +9,20 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _conformance_dir():
+    """Meta's PDQ/vPDQ reference data (read-only, outside the repository): $VIDLAB_CONFORMANCE,
+    else ``shared/conformance`` beside the checkout, else this workplace's ``/work/shared``."""
+    candidates = [os.environ.get("VIDLAB_CONFORMANCE"), REPO.parent / "shared" / "conformance",
+                  "/work/shared/conformance"]
+    for candidate in filter(None, candidates):
+        if (Path(candidate) / "pdq" / "expected.csv").is_file():
+            return Path(candidate)
+    return REPO.parent / "shared" / "conformance"
+
+
+CONFORMANCE = _conformance_dir()
 
 PARAMETERS_CELL = 'seed: int = 0\ndataset: str = "data"\noutput_dir: str = "."'
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from conftest import REPO
+import conftest
 from vidlab.exceptions import ImageDecodeError, InvalidParameterError
 from vidlab.hashing.pdq import (
     DIHEDRAL_NAMES,
@@ -23,7 +23,7 @@ from vidlab.hashing.pdq import (
 from vidlab.hashing.value import HashValue
 from vidlab.seed import make_rng
 
-CONFORMANCE = REPO.parent / "shared" / "conformance" / "pdq"
+CONFORMANCE = conftest.CONFORMANCE / "pdq"
 needs_conformance = pytest.mark.skipif(
     not (CONFORMANCE / "expected.csv").is_file(),
     reason=f"PDQ conformance data not found at {CONFORMANCE} (ThreatExchange pdq/data copy)",

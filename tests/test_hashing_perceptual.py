@@ -1,12 +1,12 @@
 """Tests for vidlab.hashing.perceptual: imagehash's exact bits, and the fast path's bound."""
 
-from pathlib import Path
 
 import imagehash
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+import conftest
 from vidlab.exceptions import ImageDecodeError, InvalidParameterError
 from vidlab.hashing import perceptual
 from vidlab.hashing.images import IMAGE_SUFFIXES
@@ -21,7 +21,7 @@ from vidlab.hashing.perceptual import (
 )
 from vidlab.seed import make_rng
 
-CONFORMANCE = Path("/work/shared/conformance/pdq/images")
+CONFORMANCE = conftest.CONFORMANCE / "pdq" / "images"
 REFERENCE = {"ahash": imagehash.average_hash, "dhash": imagehash.dhash, "phash": imagehash.phash}
 OURS = {"ahash": average_hash, "dhash": difference_hash, "phash": perceptual_hash}
 

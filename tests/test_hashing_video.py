@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO
+import conftest
 from vidlab.exceptions import ImageDecodeError, InvalidParameterError
 from vidlab.hashing.value import HashValue
 from vidlab.hashing.video import (
@@ -25,7 +25,7 @@ from vidlab.hashing.video import (
     write_vpdq_file,
 )
 
-VPDQ = REPO.parent / "shared" / "conformance" / "vpdq"
+VPDQ = conftest.CONFORMANCE / "vpdq"
 needs_conformance = pytest.mark.skipif(
     not (VPDQ / "hashes").is_dir(), reason=f"vPDQ conformance data not found in {VPDQ}"
 )
