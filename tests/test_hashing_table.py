@@ -49,10 +49,17 @@ def test_hash_table_reports_every_file_with_its_error(folder):
                                       "phash", "pdq", "pdq_quality", "error"]
     errors = dict(zip(table["path"], table["error"], strict=True))
     assert errors["empty.jpg"] == "not an image: empty file (0 bytes)"
-    assert errors["notes.txt"].startswith("not an image:")
+    assert errors["notes.txt"] == "not an image (unrecognised file format)"
     assert errors["a.jpg"] == errors["b.jpg"] == ""
     not_image = table.set_index("path").loc["notes.txt"]
     assert not_image["sha256"] != "" and not_image["phash"] == "" and not_image["pdq_quality"] == -1
+
+
+def test_hash_table_says_a_video_needs_frame_hashes(tmp_path):
+    (tmp_path / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    row = hash_table([tmp_path / "clip.mp4"], "sha256,pdq").iloc[0]
+    assert row["sha256"] != ""
+    assert row["error"].startswith("a video: image hashes do not apply")
 
 
 def test_hash_table_values_equal_the_reference_functions(folder):

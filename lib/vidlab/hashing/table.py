@@ -62,6 +62,16 @@ def image_hashes(path, algorithms):
     return values
 
 
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp", ".wmv", ".mpg")
+
+
+def _image_error(path, reason):
+    """The ``error`` of a readable file whose image hashes could not be computed."""
+    if path.lower().endswith(VIDEO_SUFFIXES):
+        return "a video: image hashes do not apply (use vidlab.hashing.video.hash_video)"
+    return reason if reason.startswith("not an image") else f"not an image: {reason}"
+
+
 def _hash_row(item):
     path, crypto_algorithms, image_algorithms = item
     path, size, *digests, error = crypto._hash_row((path, crypto_algorithms))
@@ -70,7 +80,7 @@ def _hash_row(item):
         try:
             row.update(image_hashes(path, image_algorithms))
         except ImageDecodeError as decode_error:
-            error = f"not an image: {decode_error}"
+            error = _image_error(path, str(decode_error))
     row["error"] = error
     return row
 
