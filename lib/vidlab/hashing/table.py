@@ -108,7 +108,7 @@ def hash_table(paths, algorithms=("sha256",), jobs=1, relative_to=None):
     if relative_to is not None:
         table["path"] = [crypto._relative_or_same(path, relative_to) for path in table["path"]]
     text_columns = [name for name in columns if name not in ("size", "pdq_quality")]
-    table[text_columns] = table[text_columns].fillna("")
+    table[text_columns] = table[text_columns].astype(object).fillna("")
     if "pdq_quality" in table:
         table["pdq_quality"] = table["pdq_quality"].fillna(-1)
     return table.astype({"size": "int64", **{name: str for name in text_columns},
