@@ -28,7 +28,8 @@ $(TINY)/dataset.json: $(INSTALLED)
 	$(BIN)/vidlab data generate --preset tiny --seed 0 --out $(TINY) --force
 
 demo: $(INSTALLED)
-	$(BIN)/vidlab data generate --preset course --seed $(DEMO_SEED) --out $(DEMO_DATA) --force
+	$(BIN)/vidlab data generate --preset course --seed $(DEMO_SEED) --out $(DEMO_DATA) --force \
+		--jobs 2
 	$(BIN)/vidlab course run curricula/foundations.yml --out $(DEMO_RUN) --jobs 2 \
 		-p dataset=$(DEMO_DATA) -p seed=$(DEMO_SEED)
 	@echo

@@ -44,6 +44,14 @@ def test_same_seed_same_bytes_and_tables(generated, tmp_path):
         pd.testing.assert_frame_equal(again[name], table)
 
 
+def test_two_workers_write_the_same_bytes_and_tables(generated, tmp_path):
+    folder, tables = generated
+    parallel = make_image_world(tmp_path / "parallel", CONFIG, make_rng(0), jobs=2)
+    assert _files(tmp_path / "parallel") == _files(folder)
+    for name, table in tables.items():
+        pd.testing.assert_frame_equal(parallel[name], table)
+
+
 def test_other_seed_other_pictures(generated, tmp_path):
     folder, _ = generated
     _run(tmp_path / "other", seed=1)

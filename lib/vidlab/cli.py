@@ -58,7 +58,8 @@ def _parameter(text):
 def _cmd_data_generate(args):
     from vidlab.synth.dataset import generate_dataset
 
-    out = generate_dataset(args.out, preset=args.preset, seed=args.seed, force=args.force)
+    out = generate_dataset(args.out, preset=args.preset, seed=args.seed, force=args.force,
+                           jobs=args.jobs)
     print(f"dataset written to {out}")
     return EXIT_OK
 
@@ -190,6 +191,7 @@ def _build_parser():
     generate.add_argument("--out", required=True, type=Path, help="folder to write")
     generate.add_argument("--force", action="store_true",
                           help="replace an existing vidlab dataset in --out")
+    _jobs(generate)
     verify = _add(data_commands, "verify", "Re-hash a dataset against its MANIFEST.sha256.",
                   "vidlab data verify datasets/synthetic/tiny", _cmd_data_verify)
     verify.add_argument("directory", type=Path)

@@ -24,6 +24,7 @@ True
 """
 
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -155,12 +156,14 @@ def part_rng(seed, part):
     return np.random.default_rng(np.random.SeedSequence([check_seed(seed), *words]))
 
 
-def generate_dataset(out, preset="tiny", seed=0, force=False):
+def generate_dataset(out, preset="tiny", seed=0, force=False, jobs=1):
     """Generate the dataset of ``preset`` with ``seed`` into the folder ``out``; return its path.
 
     ``out`` must be missing or empty, or, with ``force=True``, hold a vidlab dataset (a
     ``dataset.json``), which is then replaced. The dataset is written to a hidden sibling
     folder and renamed at the end, so a crash never leaves a half-written ``out``.
+    Generators that take a keyword ``jobs`` (such as ``image_world``) share their work among
+    that many worker processes (0 = one per core); the bytes do not depend on it.
     """
     seed = check_seed(seed)
     recipe = load_recipe(preset)
@@ -177,7 +180,9 @@ def generate_dataset(out, preset="tiny", seed=0, force=False):
             config = {key: value for key, value in spec.items() if key != "generator"}
             generator = get_generator(spec["generator"])
             try:
-                produced = generator(staging / part, config, part_rng(seed, part))
+                takes_jobs = "jobs" in inspect.signature(generator).parameters
+                options = {"jobs": jobs} if takes_jobs else {}
+                produced = generator(staging / part, config, part_rng(seed, part), **options)
             except VidlabError as error:
                 raise InvalidParameterError(f"part {part!r}: {error}") from error
             (staging / part).mkdir(exist_ok=True)

@@ -47,6 +47,7 @@ import pandas as pd
 from PIL import Image
 
 from vidlab.exceptions import InvalidParameterError
+from vidlab.parallel import map_parallel
 from vidlab.seed import make_rng
 from vidlab.synth import world
 from vidlab.synth.registry import register_generator
@@ -286,8 +287,29 @@ def _table(rows, columns):
     return pd.DataFrame(rows, columns=columns).reset_index(drop=True)
 
 
+def _render_location(task):
+    """Draw every series and video of one location (a worker task of :func:`map_parallel`)."""
+    out_dir, location, location_series, clips, values = task
+    images = []
+    for item in location_series:
+        shot_rng = make_rng(item["seed"])
+        aspect = item["width"] / item["height"]
+        for shot in range(item["n_shots"]):
+            view = world.random_view(location, shot_rng, aspect=aspect)
+            image = world.render_scene(location, view, size=(item["width"], item["height"]))
+            path = _shot_path(item, shot)
+            _save_jpeg(image, out_dir / path, values["jpeg_quality"])
+            images.append(_image_row(path, "original", "room", image, item["series_id"],
+                                     location.location_id, shot, view.focus,
+                                     _json(view.as_dict())))
+    video_rows = [_write_video(out_dir, clip, series_item, location, values)
+                  for clip, series_item in clips]
+    location.release()
+    return {**location.summary(), "role": "series"}, images, video_rows
+
+
 @register_generator("image_world")
-def make_image_world(out_dir, config, rng):
+def make_image_world(out_dir, config, rng, *, jobs=1):
     """Write series of room photographs, variants, distractors and videos; return ground truth.
 
     Parameters
@@ -304,6 +326,9 @@ def make_image_world(out_dir, config, rng):
         all). Defaults in :data:`DEFAULTS`.
     rng : numpy.random.Generator
         The only source of randomness.
+    jobs : int
+        Worker processes that draw the rooms (0 = one per core); the files are the same
+        for any number.
 
     Returns
     -------
@@ -325,24 +350,16 @@ def make_image_world(out_dir, config, rng):
     out_dir.mkdir(parents=True, exist_ok=True)
     locations, series, distractors, variants, videos = _plan(values, rng)
     quality = values["jpeg_quality"]
+    tasks = [(out_dir, location, [s for s in series if s["location"] == index],
+              [(clip, series[clip["series"]]) for clip in videos
+               if series[clip["series"]]["location"] == index], values)
+             for index, location in enumerate(locations)]
     images, location_rows, video_rows = [], [], []
-    for index, location in enumerate(locations):
-        location_rows.append({**location.summary(), "role": "series"})
-        for item in (s for s in series if s["location"] == index):
-            shot_rng = make_rng(item["seed"])
-            aspect = item["width"] / item["height"]
-            for shot in range(item["n_shots"]):
-                view = world.random_view(location, shot_rng, aspect=aspect)
-                image = world.render_scene(location, view, size=(item["width"], item["height"]))
-                path = _shot_path(item, shot)
-                _save_jpeg(image, out_dir / path, quality)
-                images.append(_image_row(path, "original", "room", image, item["series_id"],
-                                         location.location_id, shot, view.focus,
-                                         _json(view.as_dict())))
-        for clip in (v for v in videos if series[v["series"]]["location"] == index):
-            video_rows.append(_write_video(out_dir, clip, series[clip["series"]], location,
-                                           values))
-        location.release()
+    for location_row, image_rows, clip_rows in map_parallel(
+            _render_location, tasks, jobs=jobs, desc="rooms", unit="room", chunk_size=1):
+        location_rows.append(location_row)
+        images.extend(image_rows)
+        video_rows.extend(clip_rows)
     for item in distractors:
         item_rng = make_rng(item["seed"])
         if item["kind"] == "room":
