@@ -95,8 +95,8 @@ def test_generated_layout(tiny):
     names = sorted(path.name for path in tiny.iterdir())
     assert names == ["MANIFEST.sha256", "dataset.json", "evidence", "ground_truth", "world"]
     assert sorted(p.name for p in (tiny / "ground_truth").iterdir()) == [
-        "evidence_files.csv", "world_images.csv", "world_locations.csv", "world_series.csv",
-        "world_variants.csv", "world_videos.csv"]
+        "evidence_files.csv", "world_devices.csv", "world_images.csv", "world_locations.csv",
+        "world_series.csv", "world_variants.csv", "world_videos.csv"]
     assert not list(tiny.parent.glob(".tiny.*")), "the staging folder was left behind"
 
 
@@ -106,7 +106,7 @@ def test_load_dataset_gives_info_paths_and_typed_ground_truth(tiny):
     assert dataset.seed == 0
     assert dataset.info["preset"] == "tiny"
     assert dataset.parts == ["evidence", "world"]
-    assert dataset.tables == ["evidence_files", "world_images", "world_locations",
+    assert dataset.tables == ["evidence_files", "world_devices", "world_images", "world_locations",
                               "world_series", "world_variants", "world_videos"]
     assert dataset.path("evidence") == tiny / "evidence"
     files = dataset.ground_truth("evidence_files")

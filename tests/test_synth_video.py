@@ -118,6 +118,25 @@ def test_container_carries_no_timestamp_or_encoder_version(clips):
         assert "creation_time" not in container.metadata
 
 
+def test_creation_time_is_written_bit_exactly_and_changes_nothing_else(room, tmp_path, clips):
+    stamp = "2019-05-04T13:22:07.000000Z"
+    for key, kwargs in {"plain": {}, "reencoded": {"reencode": True}}.items():
+        params = make_clip(room, tmp_path / f"{key}.mp4", make_rng(4), **SMALL, **kwargs,
+                           creation_time=stamp)
+        make_clip(room, tmp_path / f"{key}2.mp4", make_rng(4), **SMALL, **kwargs,
+                  creation_time=stamp)
+        assert params["creation_time"] == stamp
+        data = (tmp_path / f"{key}.mp4").read_bytes()
+        assert data == (tmp_path / f"{key}2.mp4").read_bytes()
+        assert b"Lavf" not in data
+        with av.open(str(tmp_path / f"{key}.mp4")) as container:
+            assert container.metadata["creation_time"] == stamp
+        frames, _ = decode(tmp_path / f"{key}.mp4")
+        before, _ = decode(clips[key][0])
+        assert all((a == b).all() for a, b in zip(frames, before, strict=True))
+    assert clips["plain"][1]["creation_time"] is None
+
+
 def _mean_diff(a, b, box):
     x0, y0, x1, y1 = box
     return float(np.abs(a[y0:y1, x0:x1] - b[y0:y1, x0:x1]).mean())
@@ -194,6 +213,8 @@ def test_single_frame_and_grayscale_input(room, tmp_path):
         ({"fps": 2.5}, "'fps'"),
         ({"seconds": -1}, "'seconds'"),
         ({"reencode": "yes"}, "'reencode'"),
+        ({"creation_time": "2021-03-04 10:11:12"}, "'creation_time'"),
+        ({"creation_time": 1614852672}, "'creation_time'"),
     ],
 )
 def test_bad_parameters_are_refused(room, tmp_path, kwargs, match):

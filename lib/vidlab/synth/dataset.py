@@ -338,7 +338,11 @@ class Dataset:
         if not path.is_file():
             raise DatasetError(f"Ground-truth file {str(path)!r} is missing; {GENERATE_HINT}")
         dtype = {column: _DTYPES[kind] for column, kind in entry["columns"].items()}
-        return read_table(path, dtype=dtype)
+        floats = [column for column, kind in dtype.items() if kind == "float64"]
+        table = read_table(path, dtype={**dtype, **{column: str for column in floats}})
+        for column in floats:  # an empty CSV cell is a missing number
+            table[column] = pd.to_numeric(table[column].replace("", None)).astype("float64")
+        return table
 
 
 def load_dataset(directory) -> Dataset:

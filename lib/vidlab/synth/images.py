@@ -10,10 +10,31 @@
     videos/<video_id>.mp4           short pans and zooms across a room
                                     (:mod:`vidlab.synth.video`)
 
-and returns the ground truth: ``locations``, ``series``, ``images``, ``variants`` and
-``videos`` tables. Several series may show the same location (the same room photographed
-again). Everything follows from ``rng``: the random draws are made up front in a fixed
-order, every picture has its own child seed, and files are encoded with fixed settings.
+and returns the ground truth: ``locations``, ``series``, ``images``, ``variants``,
+``videos`` and ``devices`` tables. Several series may show the same location (the same room
+photographed again). Everything follows from ``rng``: the random draws are made up front in a
+fixed order, every picture has its own child seed, and files are encoded with fixed settings.
+
+Metadata (:mod:`vidlab.synth.devices`, :mod:`vidlab.synth.exif`). Every series is shot by one
+device (a phone or camera living in the time zone of the series' city; a device may shoot
+several series in its zone, and some devices are other units of the same make and model),
+starting on a day of 2015-2025 between 08:00 and 22:00 local time, shots 2 s to 10 min apart.
+Each shot carries EXIF: Make, Model, Software, DateTime, Orientation (1: the pixels are
+upright), ExifVersion, DateTimeOriginal/Digitized (the device's clock: true UTC in its home
+zone plus its clock error), OffsetTime* (devices with ``writes_offset``: the home zone's true
+offset), BodySerialNumber (when the device has one), LensModel, ImageNumber (a per-device
+counter), PixelX/YDimension, exposure settings, GPS (``gps`` devices: within 25 m of the
+location, with the satellites' true UTC time) and a 160-px JPEG thumbnail in IFD1. About 12 %
+of the shots are edited, leaving one or more traces: an editor in Software, a DateTime after
+DateTimeOriginal, a crop whose thumbnail still shows the whole picture (only shots that no
+variant or video was made from), PixelX/YDimension that disagree with the pixels. Each series
+file's modification time is when it was copied to the seized device (2 h to 30 days after the
+series; 3 % of files have a time before their capture). Videos carry an MP4 ``creation_time``
+from their series' device, in UTC or (``video_time`` "local") local time labelled UTC.
+Re-shared variants keep no EXIF (the source's EXIF is dropped before the transforms).
+Distractor rooms carry EXIF of other devices (no GPS; not in ``devices``), textures and
+document pages none. The metadata is drawn from one extra seed taken after all the other
+draws, so the pixels do not depend on it (except the cropped shots).
 
 Generation time (one core; measured on a shared, loaded 2-core machine, so noisy):
 
@@ -27,7 +48,8 @@ preset      world part                                      time        size
 
 Rendering is ~20 pictures/s at 1024 px and ~100/s at 320-480 px (JPEG encoding included);
 each room's canvas (about 0.2-1 s) is drawn once for all its series. ``large`` is an
-estimate from a 1 % run.
+estimate from a 1 % run. The metadata (devices, EXIF, thumbnails) did not change the
+``tiny`` time measurably; planning it takes ~20 s for ``large``.
 
 >>> import pathlib, tempfile
 >>> from vidlab.seed import make_rng
@@ -35,12 +57,18 @@ estimate from a 1 % run.
 >>> tables = make_image_world(out, {"n_locations": 1, "n_series": 1, "shots_per_series": [2, 2],
 ...     "image_size": [160, 160], "n_variants": 1, "n_distractors": 1, "n_videos": 0}, make_rng(0))
 >>> sorted(tables), len(tables["images"])
-(['images', 'locations', 'series', 'variants', 'videos'], 4)
+(['devices', 'images', 'locations', 'series', 'variants', 'videos'], 4)
+>>> tables["series"][["device_id", "start_utc"]].values.tolist()
+[['C0001', '2022-06-22T17:59:49Z']]
 """
 
+import dataclasses
 import json
 import math
+import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -50,11 +78,28 @@ from vidlab.exceptions import InvalidParameterError
 from vidlab.parallel import map_parallel
 from vidlab.seed import make_rng
 from vidlab.synth import world
+from vidlab.synth.devices import (
+    DEVICE_COLUMNS,
+    city_timezone,
+    clock_error_s,
+    device_time,
+    make_device,
+    utc_offset,
+)
+from vidlab.synth.exif import (
+    build_exif,
+    exif_datetime,
+    gps_tags,
+    gps_to_decimal,
+    make_thumbnail,
+    offset_text,
+)
 from vidlab.synth.registry import register_generator
 from vidlab.synth.transforms import FORMAT_EXTENSIONS, TRANSFORMS, apply_chain, save_variant
 from vidlab.synth.video import VIDEO_MOTIONS, VIDEO_OVERLAYS, make_clip
 
-__all__ = ["DEFAULTS", "make_image_world", "IMAGE_COLUMNS", "VARIANT_COLUMNS", "VIDEO_COLUMNS"]
+__all__ = ["DEFAULTS", "make_image_world", "IMAGE_COLUMNS", "VARIANT_COLUMNS", "VIDEO_COLUMNS",
+           "DEVICE_COLUMNS", "EDIT_TRACES", "EDITORS"]
 
 DEFAULTS = {
     "n_locations": 4,
@@ -82,14 +127,44 @@ LOCATION_COLUMNS = ["location_id", "role", "country", "city", "latitude", "longi
                     "room_type", "plug_type", "language", "script", "gs1_prefix", "barcode",
                     "climate", "product", "price", "poster_text", "poster_city", "wall_pattern",
                     "wall_colour", "floor_pattern", "floor_colour", "furniture"]
-SERIES_COLUMNS = ["series_id", "location_id", "n_shots", "width", "height"]
+SERIES_COLUMNS = ["series_id", "location_id", "n_shots", "width", "height", "device_id",
+                  "start_utc"]
 IMAGE_COLUMNS = ["path", "kind", "content", "series_id", "location_id", "shot", "width",
-                 "height", "focus", "view"]
+                 "height", "focus", "view", "device_id", "captured_utc", "exif_datetime_original",
+                 "file_modified_utc", "gps_latitude", "gps_longitude", "edited", "edit_traces",
+                 "editor"]
 VARIANT_COLUMNS = ["path", "variant_id", "original_path", "series_id", "location_id",
                    "transform", "file_format", "width", "height", "params"]
 VIDEO_COLUMNS = ["path", "video_id", "location_id", "series_id", "source_path", "motion",
                  "overlay", "reencoded", "seconds", "fps", "width", "height", "codec",
-                 "n_frames", "params"]
+                 "n_frames", "params", "device_id", "captured_utc", "container_created",
+                 "container_time"]
+
+# --- metadata (devices, times, places, edits) ---
+PERIOD_START = datetime(2015, 1, 1, tzinfo=UTC)  # series start on a day of 2015-2025
+PERIOD_DAYS = (datetime(2025, 12, 31, tzinfo=UTC) - PERIOD_START).days + 1
+DEVICE_REUSE_SHARE = 0.45  # a series is shot by a device already in its time zone
+TWIN_SHARE = 0.25  # a new device is another unit of an existing device's make and model
+SERIES_HOURS = (8, 22)  # local hours a series starts between
+SERIES_MAX_HOURS = 9  # a series lasts at most this long (shots 2 s to 10 min apart)
+GPS_SIGMA_M, GPS_MAX_M = 8.0, 25.0  # GPS scatter around the location (metres)
+METRES_PER_DEGREE = 111_320.0
+COPY_DELAY_S = (2 * 3600, 30 * 86400)  # capture -> copy to the seized device
+MTIME_ANOMALY_SHARE = 0.03  # files whose time is before their capture
+EDIT_SHARE = 0.12
+EDIT_TRACES = ("software", "datetime", "thumbnail", "dimensions")
+TRACE_SHARES = {"software": 0.7, "datetime": 0.6, "thumbnail": 0.4, "dimensions": 0.35}
+CROP_SHARE = (0.08, 0.3)  # of each side removed by a crop
+EXPOSURES = (15, 30, 60, 125, 250)  # 1/x s
+ISO_SPEEDS = (50, 100, 200, 400, 800, 1600, 3200)
+CLAIMED_SCALES = (1.5, 2.0, 3.0)  # claimed size / pixels when the tags were not updated
+#: Editing programs (as written in Software) and the year each appeared.
+EDITORS = (("Adobe Photoshop CC 2015 (Windows)", 2015), ("GIMP 2.8.16", 2015),
+           ("Picasa 3.9", 2015), ("Snapseed 2.17", 2017),
+           ("Adobe Photoshop CC 2019 (Macintosh)", 2018), ("GIMP 2.10.14", 2019),
+           ("Adobe Photoshop Lightroom Classic 10.2 (Windows)", 2021),
+           ("Adobe Photoshop 23.1 (Windows)", 2021), ("Snapseed 2.21", 2022),
+           ("GIMP 2.10.36", 2023))
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -260,6 +335,204 @@ def _plan(values, rng):
     return locations, series, distractors, variants, videos
 
 
+# --- the metadata plan: devices, times, places, edits (drawn after everything above) ---------
+
+
+def _iso(moment):
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _log_uniform(rng, low, high):
+    return float(math.exp(rng.uniform(math.log(low), math.log(high))))
+
+
+def _pick_devices(locations, series, rng):
+    """Give every series a device; return (devices, owner index of each series)."""
+    devices, owner, by_zone = [], [], {}
+    twins = False
+    for item in series:
+        city = locations[item["location"]].city
+        zone = city_timezone(city)
+        local = by_zone.get(zone, [])
+        if local and rng.random() < DEVICE_REUSE_SHARE:
+            owner.append(local[int(rng.integers(len(local)))])
+            continue
+        like = None
+        if devices and (rng.random() < TWIN_SHARE or (len(devices) >= 2 and not twins)):
+            like, twins = devices[int(rng.integers(len(devices)))], True
+        devices.append(make_device(rng, f"C{len(devices) + 1:04d}", city, like=like))
+        by_zone.setdefault(zone, []).append(len(devices) - 1)
+        owner.append(len(devices) - 1)
+    return devices, owner
+
+
+def _series_times(devices, owner, series, rng):
+    """Start instants (UTC) and shot offsets (s) of every series; the devices' clock epochs."""
+    starts, offsets = [None] * len(series), [None] * len(series)
+    for index, device in enumerate(devices):
+        mine = [s for s, o in enumerate(owner) if o == index]
+        span = min(PERIOD_DAYS - 1, max(2 * len(mine), int(rng.integers(20, 900))))
+        first_day = int(rng.integers(0, PERIOD_DAYS - span))
+        days = sorted(int(d) for d in rng.choice(span, size=len(mine), replace=False))
+        zone = ZoneInfo(device.timezone)
+        for s, day in zip((mine[int(i)] for i in rng.permutation(len(mine))), days,
+                          strict=True):
+            date = (PERIOD_START + timedelta(days=first_day + day)).date()
+            seconds = int(rng.integers(SERIES_HOURS[0] * 3600, SERIES_HOURS[1] * 3600))
+            local = datetime(date.year, date.month, date.day, tzinfo=zone)
+            starts[s] = (local + timedelta(seconds=seconds)).astimezone(UTC)
+            n = series[s]["n_shots"]
+            longest = max(2.5, min(600.0, SERIES_MAX_HOURS * 3600 / max(1, n)))
+            gaps = [int(round(_log_uniform(rng, 2, longest))) for _ in range(n - 1)]
+            offsets[s] = [0, *np.cumsum(gaps).astype(int).tolist()]
+        epoch = min(starts[s] for s in mine)
+        devices[index] = dataclasses.replace(device, clock_epoch=epoch)
+    return starts, offsets
+
+
+def _device_tags(device, captured, number, size, rng):
+    """The EXIF tags a device writes for a picture taken at the true instant ``captured``."""
+    written = exif_datetime(device_time(device, captured))
+    tags = {"Make": device.make, "Model": device.model, "Orientation": 1,
+            "XResolution": (72, 1), "YResolution": (72, 1), "ResolutionUnit": 2,
+            "Software": device.software, "DateTime": written, "YCbCrPositioning": 1,
+            "ExposureTime": (1, EXPOSURES[int(rng.integers(len(EXPOSURES)))]),
+            "FNumber": (round(device.f_number * 10), 10),
+            "ISOSpeedRatings": ISO_SPEEDS[int(rng.integers(len(ISO_SPEEDS)))],
+            "ExifVersion": b"0232", "DateTimeOriginal": written, "DateTimeDigitized": written,
+            "FocalLength": (round(device.focal_length * 10), 10), "ImageNumber": number,
+            "ColorSpace": 1, "PixelXDimension": size[0], "PixelYDimension": size[1],
+            "BodySerialNumber": device.serial or None, "LensModel": device.lens}
+    if device.writes_offset:
+        offset = offset_text(utc_offset(device, captured))
+        tags.update(OffsetTime=offset, OffsetTimeOriginal=offset, OffsetTimeDigitized=offset)
+    return tags
+
+
+def _gps(location, altitude, captured, rng):
+    """GPS tags near ``location`` and the written (latitude, longitude)."""
+    north, east = rng.normal(0.0, GPS_SIGMA_M, size=2)
+    radius = math.hypot(north, east)
+    if radius > GPS_MAX_M:
+        north, east = north * GPS_MAX_M / radius, east * GPS_MAX_M / radius
+    latitude = location.latitude + north / METRES_PER_DEGREE
+    longitude = location.longitude + east / (
+        METRES_PER_DEGREE * math.cos(math.radians(location.latitude)))
+    tags = gps_tags(latitude, longitude, altitude + float(rng.normal(0, 3)), captured)
+    return tags, (gps_to_decimal(tags["GPSLatitude"], tags["GPSLatitudeRef"]),
+                  gps_to_decimal(tags["GPSLongitude"], tags["GPSLongitudeRef"]))
+
+
+def _edit(device, captured, size, can_crop, rng):
+    """An edit of one shot: its traces, editor, crop box, claimed size and new tags."""
+    traces = [name for name in EDIT_TRACES if rng.random() < TRACE_SHARES[name]
+              and (name != "thumbnail" or can_crop)] or ["software"]
+    error = abs(clock_error_s(device, captured))
+    edited_at = captured + timedelta(seconds=error + 7200 + round(_log_uniform(
+        rng, 600, 400 * 86400)))
+    names = [name for name, year in EDITORS if year <= edited_at.year] or [EDITORS[0][0]]
+    editor = names[int(rng.integers(len(names)))]
+    width, height = size
+    crop = None
+    if "thumbnail" in traces:
+        cut_w = round(width * rng.uniform(*CROP_SHARE))
+        cut_h = round(height * rng.uniform(*CROP_SHARE))
+        left, top = int(rng.integers(0, cut_w + 1)), int(rng.integers(0, cut_h + 1))
+        crop = (left, top, width - (cut_w - left), height - (cut_h - top))
+        width, height = crop[2] - crop[0], crop[3] - crop[1]
+    claimed = (width, height)
+    if "dimensions" in traces:
+        scale = CLAIMED_SCALES[int(rng.integers(len(CLAIMED_SCALES)))]
+        claimed = size if crop else (round(width * scale), round(height * scale))
+    tags = {"PixelXDimension": claimed[0], "PixelYDimension": claimed[1]}
+    if "software" in traces:
+        tags["Software"] = editor
+    if "datetime" in traces:
+        zone = ZoneInfo(device.timezone)
+        tags["DateTime"] = exif_datetime(edited_at.astimezone(zone).replace(tzinfo=None))
+        if device.writes_offset:
+            tags["OffsetTime"] = offset_text(utc_offset(device, edited_at))
+    return {"traces": traces, "editor": editor if "software" in traces else "",
+            "edited_at": edited_at, "crop": crop, "tags": tags}
+
+
+def _plan_metadata(locations, series, distractors, variants, videos, rng):
+    """Draw the devices, times, places and edits; store them in the plan's items.
+
+    Adds ``device_id``, ``start`` and ``shots_meta`` (one dict per shot: EXIF ``tags``,
+    ``byte_order``, ``crop``, ``mtime_ns`` and the ground-truth columns in ``truth``) to
+    every series, ``meta`` to every video and ``exif`` to every distractor room; returns the
+    devices.
+    """
+    devices, owner = _pick_devices(locations, series, rng)
+    starts, offsets = _series_times(devices, owner, series, rng)
+    altitudes = [round(float(rng.uniform(5, 450)), 1) for _ in locations]
+    sources = {(item["series"], item["shot"]) for item in variants} | {
+        (clip["series"], clip["shot"]) for clip in videos if clip["shot"] >= 0}
+    numbers = {}
+    for index, device in enumerate(devices):
+        counter = device.first_image_number
+        for s in sorted((s for s, o in enumerate(owner) if o == index), key=starts.__getitem__):
+            counter += int(rng.integers(0, 150))  # pictures taken between, not in the case
+            numbers[s] = counter
+            counter += series[s]["n_shots"]
+    for s, item in enumerate(series):
+        device = devices[owner[s]]
+        location = locations[item["location"]]
+        size = (item["width"], item["height"])
+        copied = starts[s] + timedelta(seconds=offsets[s][-1] + round(
+            _log_uniform(rng, *COPY_DELAY_S)))
+        shots = []
+        for shot in range(item["n_shots"]):
+            captured = starts[s] + timedelta(seconds=offsets[s][shot])
+            tags = _device_tags(device, captured, numbers[s] + shot + 1, size, rng)
+            latitude = longitude = math.nan
+            if device.gps:
+                gps, (latitude, longitude) = _gps(location, altitudes[item["location"]],
+                                                  captured, rng)
+                tags.update(gps)
+            edit = None
+            if rng.random() < EDIT_SHARE:
+                edit = _edit(device, captured, size, (s, shot) not in sources, rng)
+                tags.update(edit["tags"])
+            mtime = copied + timedelta(seconds=shot)
+            if edit is not None and "datetime" in edit["traces"]:
+                mtime = max(mtime, edit["edited_at"] + timedelta(seconds=60))
+            if rng.random() < MTIME_ANOMALY_SHARE:
+                mtime = captured - timedelta(seconds=round(_log_uniform(rng, 3600, 90 * 86400)))
+            shots.append({
+                "tags": tags, "byte_order": device.byte_order,
+                "crop": edit["crop"] if edit else None,
+                "mtime_ns": int(mtime.timestamp()) * 1_000_000_000,
+                "truth": {"device_id": device.device_id, "captured_utc": _iso(captured),
+                          "exif_datetime_original": tags["DateTimeOriginal"],
+                          "file_modified_utc": _iso(mtime), "gps_latitude": latitude,
+                          "gps_longitude": longitude, "edited": edit is not None,
+                          "edit_traces": ";".join(edit["traces"]) if edit else "",
+                          "editor": edit["editor"] if edit else ""},
+            })
+        item.update(device_id=device.device_id, start=starts[s], shots_meta=shots)
+    for clip in videos:
+        s = clip["series"]
+        device = devices[owner[s]]
+        captured = starts[s] + timedelta(seconds=int(rng.integers(0, offsets[s][-1] + 300)))
+        if device.video_time == "utc":
+            created = captured + timedelta(seconds=clock_error_s(device, captured))
+        else:
+            created = device_time(device, captured)
+        clip["meta"] = {"device_id": device.device_id, "captured_utc": _iso(captured),
+                        "container_created": created.strftime("%Y-%m-%dT%H:%M:%S.000000Z"),
+                        "container_time": device.video_time}
+    for number, item in enumerate(d for d in distractors if d["kind"] == "room"):
+        # pictures from the web or other cases: devices that shot none of the series
+        stranger = dataclasses.replace(
+            make_device(rng, f"Z{number + 1:04d}", item["location"].city), gps=False)
+        captured = PERIOD_START + timedelta(seconds=int(rng.integers(0, PERIOD_DAYS * 86400)))
+        tags = _device_tags(stranger, captured, stranger.first_image_number, item["size"], rng)
+        item["exif"] = (tags, stranger.byte_order)
+    return devices
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -272,11 +545,23 @@ def _save_jpeg(image, target, quality):
     save_variant(image, target, "jpeg", {"quality": quality})
 
 
+NO_TRUTH = {"device_id": "", "captured_utc": "", "exif_datetime_original": "",
+            "file_modified_utc": "", "gps_latitude": math.nan, "gps_longitude": math.nan,
+            "edited": False, "edit_traces": "", "editor": ""}
+
+
 def _image_row(path, kind, content, image, series_id="", location_id="", shot=-1, focus="",
-               view=""):
+               view="", truth=None):
     return {"path": path, "kind": kind, "content": content, "series_id": series_id,
             "location_id": location_id, "shot": shot, "width": image.width,
-            "height": image.height, "focus": focus, "view": view}
+            "height": image.height, "focus": focus, "view": view, **NO_TRUTH, **(truth or {})}
+
+
+def _with_exif(image, meta, thumbnail_of=None):
+    """``image`` carrying the EXIF of ``meta`` (tags, byte order) and a thumbnail."""
+    source = image if thumbnail_of is None else thumbnail_of
+    image.info["exif"] = build_exif(meta["tags"], make_thumbnail(source), meta["byte_order"])
+    return image
 
 
 def _json(value):
@@ -296,12 +581,17 @@ def _render_location(task):
         aspect = item["width"] / item["height"]
         for shot in range(item["n_shots"]):
             view = world.random_view(location, shot_rng, aspect=aspect)
-            image = world.render_scene(location, view, size=(item["width"], item["height"]))
+            taken = world.render_scene(location, view, size=(item["width"], item["height"]))
+            meta = item["shots_meta"][shot]
+            # a crop keeps the camera's thumbnail of the whole picture
+            image = taken.crop(meta["crop"]) if meta["crop"] else taken
+            _with_exif(image, meta, thumbnail_of=taken)
             path = _shot_path(item, shot)
             _save_jpeg(image, out_dir / path, values["jpeg_quality"])
+            os.utime(out_dir / path, ns=(meta["mtime_ns"], meta["mtime_ns"]))
             images.append(_image_row(path, "original", "room", image, item["series_id"],
                                      location.location_id, shot, view.focus,
-                                     _json(view.as_dict())))
+                                     _json(view.as_dict()), meta["truth"]))
     video_rows = [_write_video(out_dir, clip, series_item, location, values)
                   for clip, series_item in clips]
     location.release()
@@ -336,19 +626,32 @@ def make_image_world(out_dir, config, rng, *, jobs=1):
         ``locations`` (one row per location, ``role`` "series" or "distractor": country,
         city and coordinates, room type, plug type, language, script, GS1 prefix and
         barcode, climate, product, poster text, wall and floor patterns...), ``series``
-        (series_id, location_id, n_shots, width, height), ``images`` (every picture file:
-        path, kind original|variant|distractor, content room|texture|document, series_id,
-        location_id, shot, width, height, focus and view as JSON), ``variants`` (path,
+        (series_id, location_id, n_shots, width, height, device_id, start_utc), ``images``
+        (every picture file: path, kind original|variant|distractor, content
+        room|texture|document, series_id, location_id, shot, width, height - the pixels,
+        smaller for a cropped shot -, focus and view as JSON; for series shots device_id,
+        captured_utc - the true instant -, exif_datetime_original - as written -,
+        file_modified_utc, gps_latitude and gps_longitude - as written, NaN without GPS -,
+        edited, edit_traces - ";"-joined from :data:`EDIT_TRACES` -, editor - the program
+        written in Software, or "" -; distractor rooms only exif_datetime_original),
+        ``variants`` (path,
         original_path, series_id, location_id, transform names joined by "+", file_format,
         width, height, params as JSON) and ``videos`` (path, location_id, series_id,
         source_path - the shot the clip was made from, or "" for a fresh view of the room -,
-        motion, overlay, reencoded, seconds, fps, width, height, codec, n_frames, params).
+        motion, overlay, reencoded, seconds, fps, width, height, codec, n_frames, params,
+        device_id, captured_utc, container_created - the creation_time written - and
+        container_time "utc"|"local") and ``devices`` (:data:`DEVICE_COLUMNS`: device_id,
+        kind, make, model, serial, software, lens, timezone, clock_offset_s,
+        clock_drift_s_per_day - counted from the start of the device's first series -, gps,
+        writes_offset, video_time). Times are ISO 8601 UTC strings ("2021-03-04T10:11:12Z").
     """
     values = _check_config(config)
     rng = make_rng(rng)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     locations, series, distractors, variants, videos = _plan(values, rng)
+    devices = _plan_metadata(locations, series, distractors, variants, videos,
+                             make_rng(_seed(rng)))
     quality = values["jpeg_quality"]
     tasks = [(out_dir, location, [s for s in series if s["location"] == index],
               [(clip, series[clip["series"]]) for clip in videos
@@ -366,6 +669,8 @@ def make_image_world(out_dir, config, rng, *, jobs=1):
             location = item["location"]
             location_rows.append({**location.summary(), "role": "distractor"})
             image = world.render_scene(location, item_rng, size=item["size"])
+            tags, byte_order = item["exif"]
+            _with_exif(image, {"tags": tags, "byte_order": byte_order})
             location.release()
             location_id = location.location_id
         elif item["kind"] == "texture":
@@ -375,8 +680,10 @@ def make_image_world(out_dir, config, rng, *, jobs=1):
                                                        item["size"]), ""
         path = f"distractors/{item['id']}.jpg"
         _save_jpeg(image, out_dir / path, quality)
+        written = item["exif"][0]["DateTimeOriginal"] if "exif" in item else ""
         images.append(_image_row(path, "distractor", item["kind"], image,
-                                 location_id=location_id))
+                                 location_id=location_id,
+                                 truth={"exif_datetime_original": written}))
     variant_rows = []
     if variants:
         (out_dir / "variants").mkdir(exist_ok=True)
@@ -386,6 +693,7 @@ def make_image_world(out_dir, config, rng, *, jobs=1):
         original_path = _shot_path(original, item["shot"])
         with Image.open(out_dir / original_path) as source:
             source.load()
+            source.info.pop("exif", None)  # re-shared copies lose the camera's EXIF
             image, params, file_format = apply_chain(source, item["transforms"],
                                                      make_rng(item["seed"]))
         path = f"variants/{item['variant_id']}{FORMAT_EXTENSIONS[file_format]}"
@@ -400,13 +708,15 @@ def make_image_world(out_dir, config, rng, *, jobs=1):
                                  location_id, item["shot"]))
     series_rows = [{"series_id": s["series_id"], "location_id":
                     locations[s["location"]].location_id, "n_shots": s["n_shots"],
-                    "width": s["width"], "height": s["height"]} for s in series]
+                    "width": s["width"], "height": s["height"], "device_id": s["device_id"],
+                    "start_utc": _iso(s["start"])} for s in series]
     return {
         "locations": _table(location_rows, LOCATION_COLUMNS),
         "series": _table(series_rows, SERIES_COLUMNS),
         "images": _table(images, IMAGE_COLUMNS),
         "variants": _table(variant_rows, VARIANT_COLUMNS),
         "videos": _table(video_rows, VIDEO_COLUMNS),
+        "devices": _table([device.summary() for device in devices], DEVICE_COLUMNS),
     }
 
 
@@ -427,10 +737,11 @@ def _write_video(out_dir, clip, series_item, location, values):
     (out_dir / "videos").mkdir(exist_ok=True)
     params = make_clip(still, out_dir / path, clip_rng, seconds=values["video_seconds"],
                        fps=values["video_fps"], size=(width, height), motion=clip["motion"],
-                       overlay=clip["overlay"], reencode=clip["reencode"])
+                       overlay=clip["overlay"], reencode=clip["reencode"],
+                       creation_time=clip["meta"]["container_created"])
     return {"path": path, "video_id": clip["video_id"], "location_id": location.location_id,
             "series_id": series_item["series_id"], "source_path": source_path,
             "motion": params["motion"], "overlay": params["overlay"] or "",
             "reencoded": params["reencoded"], "seconds": params["seconds"], "fps": params["fps"],
             "width": params["size"][0], "height": params["size"][1], "codec": params["codec"],
-            "n_frames": params["n_frames"], "params": _json(params)}
+            "n_frames": params["n_frames"], "params": _json(params), **clip["meta"]}

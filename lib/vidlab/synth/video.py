@@ -8,7 +8,8 @@ lower quality, as a clip is when it is shared again.
 The bytes are a function of (image, parameters, rng): RGB is converted to YUV 4:2:0 with
 integer arithmetic in NumPy (not by swscale, whose SIMD paths may differ between CPUs), the
 encoder runs single-threaded with fixed options and ``+bitexact``, and the MP4 muxer writes
-no creation time and no encoder version (``fflags=+bitexact``, empty metadata).
+no encoder version and no metadata (``fflags=+bitexact``, empty metadata) except, when asked,
+a container ``creation_time`` (:func:`make_clip`'s ``creation_time``, as a device writes it).
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -22,6 +23,7 @@ no creation time and no encoder version (``fflags=+bitexact``, empty metadata).
 """
 
 import io
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -52,6 +54,8 @@ X264_PRESET = "veryfast"
 MPEG4_QSCALE = {DEFAULT_CRF: 4, REENCODE_CRF: 12}
 
 MAX_SECONDS = 120.0
+# what devices write (and ffmpeg reads back) as an MP4's creation_time
+CREATION_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 MAX_FPS = 60
 
 # Invented channel names for the overlays (no real broadcasters, apps or people).
@@ -79,7 +83,7 @@ def clip_codec():
 # --- validation ------------------------------------------------------------------------------
 
 
-def _check(image, seconds, fps, size, motion, overlay, reencode):
+def _check(image, seconds, fps, size, motion, overlay, reencode, creation_time=None):
     if not isinstance(image, Image.Image):
         raise InvalidParameterError(
             f"The 'image' parameter must be a PIL.Image.Image. Got {type(image).__name__} instead."
@@ -123,6 +127,12 @@ def _check(image, seconds, fps, size, motion, overlay, reencode):
     if not isinstance(reencode, bool | np.bool_):
         raise InvalidParameterError(
             f"The 'reencode' parameter must be a bool. Got {reencode!r} instead."
+        )
+    if creation_time is not None and (not isinstance(creation_time, str)
+                                      or not CREATION_TIME.match(creation_time)):
+        raise InvalidParameterError(
+            "The 'creation_time' parameter must be None or a string like "
+            f"'2021-03-04T10:11:12.000000Z'. Got {creation_time!r} instead."
         )
     return width, height
 
@@ -273,7 +283,7 @@ def _resize_yuv420(planes, size):
     return np.concatenate([p.reshape(-1) for p in parts]).reshape(out_h * 3 // 2, out_w)
 
 
-def _encode(target, yuv_frames, size, fps, codec, crf):
+def _encode(target, yuv_frames, size, fps, codec, crf, creation_time=None):
     """Encode ``yuv420p`` arrays to an MP4 written to ``target`` (a path or a binary file)."""
     import av
 
@@ -283,6 +293,8 @@ def _encode(target, yuv_frames, size, fps, codec, crf):
     container = av.open(target, "w", format="mp4", options={"fflags": "+bitexact"})
     try:
         container.metadata.clear()
+        if creation_time is not None:
+            container.metadata["creation_time"] = creation_time
         stream = container.add_stream(codec, rate=fps, options=options)
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
@@ -320,7 +332,7 @@ def _even(value):
 
 
 def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pan",
-              overlay=None, reencode=False):
+              overlay=None, reencode=False, creation_time=None):
     """Write a short MP4 to ``path`` that pans or zooms across ``image``; return its params.
 
     Parameters
@@ -344,6 +356,9 @@ def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pa
     reencode : bool
         Decode the first encoding and encode it again at half the size and a lower quality
         (CRF 33 instead of 23), as a clip is when it is shared on.
+    creation_time : str or None
+        The container's ``creation_time`` as devices write it, ``"YYYY-MM-DDTHH:MM:SS.000000Z"``
+        (whole seconds; MP4 claims UTC, some devices write local time); None writes none.
 
     Returns
     -------
@@ -354,7 +369,8 @@ def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pa
         in image pixels, and the axis and scale of a pan or the direction and factor of a zoom),
         ``overlay_params`` (``box`` in the file's frame pixels, ``text``, ``colour``, the logo's
         ``corner``; None without an overlay) and ``first_encoding`` (``size``, ``crf`` and
-        ``overlay_box`` before re-encoding; None when not re-encoded). JSON-serialisable.
+        ``overlay_box`` before re-encoding; None when not re-encoded) and ``creation_time``
+        (as given). JSON-serialisable.
 
     Examples
     --------
@@ -367,7 +383,7 @@ def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pa
     >>> info["size"], info["first_encoding"]["size"], info["n_frames"], info["overlay"]
     ([64, 36], [128, 72], 4, 'logo')
     """
-    width, height = _check(image, seconds, fps, size, motion, overlay, reencode)
+    width, height = _check(image, seconds, fps, size, motion, overlay, reencode, creation_time)
     rng = make_rng(rng)
     fps = int(fps)
     size = (width, height)
@@ -392,7 +408,8 @@ def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pa
         _encode(buffer, first_frames(), size, fps, codec, DEFAULT_CRF)
         buffer.seek(0)
         frames = (_resize_yuv420(planes, final_size) for planes in _decode_yuv(buffer))
-        written = _encode(str(path), frames, final_size, fps, codec, REENCODE_CRF)
+        written = _encode(str(path), frames, final_size, fps, codec, REENCODE_CRF,
+                          creation_time)
         crf = REENCODE_CRF
         first = {"size": [width, height], "crf": DEFAULT_CRF}
         if overlay_params is not None:  # the box in the pixels of the file's frames
@@ -403,7 +420,8 @@ def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pa
                                      round(y1 * sy)]
     else:
         final_size = size
-        written = _encode(str(path), first_frames(), size, fps, codec, DEFAULT_CRF)
+        written = _encode(str(path), first_frames(), size, fps, codec, DEFAULT_CRF,
+                          creation_time)
         crf = DEFAULT_CRF
         first = None
     return {
@@ -419,4 +437,5 @@ def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pa
         "camera": camera,
         "overlay_params": overlay_params,
         "first_encoding": first,
+        "creation_time": creation_time,
     }
