@@ -92,15 +92,32 @@ def _cmd_hash(args):
 
     table = hash_table(args.paths, algorithms=args.algorithms, jobs=args.jobs)
     write_table(table, args.out)
+    return _report_errors("hash", table, "hashed", args.out)
+
+
+def _report_errors(command, table, done, out):
+    """Print a summary and one line per file with an error; return the exit status."""
     n_errors = int((table["error"] != "").sum())
-    if args.out:
-        print(f"{len(table) - n_errors} files hashed, {n_errors} errors -> {args.out}",
+    if out:
+        print(f"{len(table) - n_errors} files {done}, {n_errors} errors -> {out}",
               file=sys.stderr)
     if n_errors:
         for row in table[table["error"] != ""].itertuples():
-            print(f"vidlab hash: {row.path}: {row.error}", file=sys.stderr)
+            print(f"vidlab {command}: {row.path}: {row.error}", file=sys.stderr)
         return EXIT_FAILURE
     return EXIT_OK
+
+
+# --- vidlab metadata -----------------------------------------------------------------------
+
+
+def _cmd_metadata(args):
+    from vidlab.io import write_table
+    from vidlab.metadata import metadata_for_output, read_metadata
+
+    table = read_metadata(args.paths, jobs=args.jobs)
+    write_table(metadata_for_output(table), args.out)
+    return _report_errors("metadata", table, "read", args.out)
 
 
 # --- vidlab match --------------------------------------------------------------------------
@@ -204,6 +221,14 @@ def _build_parser():
                        "(default: sha256)")
     hash_.add_argument("--out", type=Path, help="FILE.csv or FILE.parquet (default: CSV to stdout)")
     _jobs(hash_)
+
+    metadata = _add(commands, "metadata",
+                    "Read EXIF and video metadata; one row per file, always.",
+                    "vidlab metadata world/series --out metadata.csv --jobs 2", _cmd_metadata)
+    metadata.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    metadata.add_argument("--out", type=Path,
+                          help="FILE.csv or FILE.parquet (default: CSV to stdout)")
+    _jobs(metadata)
 
     match = _add(commands, "match", "Match a hash table against a hash set of known material.",
                  "vidlab match hashes.csv --hashset known.csv --algorithm pdq --out matches.csv",
