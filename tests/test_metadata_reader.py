@@ -349,3 +349,19 @@ def test_cli_writes_every_file_and_exits_1_on_an_error(tmp_path, capsys):
     assert list(table["make"]) == ["SONY", ""]
     assert table["error"].iloc[1] != ""
     assert "notes.jpg" in capsys.readouterr().err
+
+
+def test_cli_headers_only_decodes_no_pixels(tmp_path):
+    from vidlab.cli import main
+    from vidlab.metadata import load_metadata
+
+    image = scene((480, 360), seed=3)
+    picture = tmp_path / "picture.jpg"
+    picture.write_bytes(make_jpeg(tiff_block(rich_exif()), image, thumbnail=image))
+    full, headers = tmp_path / "full.csv", tmp_path / "headers.csv"
+    assert main(["metadata", str(picture), "--out", str(full)]) == 0
+    assert main(["metadata", str(picture), "--headers-only", "--out", str(headers)]) == 0
+    full, headers = load_metadata(full).iloc[0], load_metadata(headers).iloc[0]
+    assert (headers["make"], headers["width"]) == (full["make"], full["width"])
+    assert full["thumbnail_distance"] >= 0
+    assert pd.isna(headers["thumbnail_distance"])

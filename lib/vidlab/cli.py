@@ -115,7 +115,7 @@ def _cmd_metadata(args):
     from vidlab.io import write_table
     from vidlab.metadata import metadata_for_output, read_metadata
 
-    table = read_metadata(args.paths, jobs=args.jobs)
+    table = read_metadata(args.paths, jobs=args.jobs, pixels=not args.headers_only)
     write_table(metadata_for_output(table), args.out)
     return _report_errors("metadata", table, "read", args.out)
 
@@ -228,6 +228,9 @@ def _build_parser():
     metadata.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     metadata.add_argument("--out", type=Path,
                           help="FILE.csv or FILE.parquet (default: CSV to stdout)")
+    metadata.add_argument("--headers-only", action="store_true",
+                          help="read headers and EXIF only, decode no pixels: about 30x faster, "
+                          "but thumbnail_distance stays empty and truncated pictures go unnoticed")
     _jobs(metadata)
 
     match = _add(commands, "match", "Match a hash table against a hash set of known material.",

@@ -38,6 +38,7 @@ import pandas as pd
 from vidlab.exceptions import InvalidParameterError
 from vidlab.hashing.hashsets import ALGORITHMS, HEX_DIGITS
 from vidlab.hashing.matching import DEFAULT_MAX_DISTANCE
+from vidlab.io import require_columns
 from vidlab.seed import make_rng
 
 __all__ = [
@@ -141,7 +142,7 @@ def pair_distances(pairs, original="original", variant="variant"):
     >>> pair_distances(pairs)["distance"].tolist()
     [1, 4]
     """
-    _check_frame(pairs, "pairs", "pair_distances", (original, variant))
+    require_columns(pairs, (original, variant), "pair_distances", "pairs")
     out = pairs.copy()
     out["distance"] = hex_distances(pairs[original], pairs[variant])
     return out
@@ -214,21 +215,6 @@ def _count(value, name):
     return int(value)
 
 
-def _check_frame(frame, name, function, columns):
-    if not isinstance(frame, pd.DataFrame):
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(frame).__name__} instead."
-        )
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {function} must have the columns "
-            f"{', '.join(columns)}; {', '.join(missing)} missing (it has "
-            f"{', '.join(map(str, frame.columns)) or 'none'})."
-        )
-
-
 # ------------------------------------------------------------------------------ robustness
 
 
@@ -276,9 +262,9 @@ def robustness_matrix(pairs, thresholds=None):
     >>> robustness_matrix(pairs, thresholds=10).to_dict("list")
     {('phash', 'mean_distance'): [7.0, 30.0], ('phash', 'recall'): [0.5, 0.0]}
     """
-    _check_frame(pairs, "pairs", "robustness_matrix", ("transform", "algorithm"))
+    require_columns(pairs, ("transform", "algorithm"), "robustness_matrix", "pairs")
     if "distance" not in pairs.columns:
-        _check_frame(pairs, "pairs", "robustness_matrix", ("original", "variant"))
+        require_columns(pairs, ("original", "variant"), "robustness_matrix", "pairs")
         pairs = pair_distances(pairs)
     frame = pd.DataFrame({"transform": pairs["transform"].astype(str).to_numpy(),
                           "algorithm": pairs["algorithm"].astype(str).to_numpy(),

@@ -17,21 +17,6 @@ from vidlab.exceptions import InvalidParameterError
 __all__ = []
 
 
-def require_columns(frame, columns, function, parameter="metadata"):
-    """Raise a clear error unless ``frame`` is a DataFrame holding ``columns``."""
-    if not isinstance(frame, pd.DataFrame):
-        raise InvalidParameterError(
-            f"The '{parameter}' parameter of {function} must be a pandas DataFrame "
-            f"(the table of vidlab.metadata.read_metadata). Got {type(frame).__name__} instead."
-        )
-    missing = [name for name in columns if name not in frame.columns]
-    if missing:
-        raise InvalidParameterError(
-            f"The '{parameter}' parameter of {function} must have the columns "
-            f"{', '.join(columns)}. Missing: {', '.join(missing)}."
-        )
-
-
 def check_number(value, name, function, low=0.0, inclusive=True):
     """Return ``value`` as a float after checking that it is a number >= (or >) ``low``."""
     if isinstance(value, pd.Timedelta | dt.timedelta):

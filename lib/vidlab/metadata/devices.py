@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from vidlab.exceptions import InvalidParameterError
+from vidlab.io import require_columns
 from vidlab.metadata._common import (
     align_paths,
     float_column,
     pair_scores,
-    require_columns,
     require_matches,
     text_column,
     timestamps,
@@ -205,7 +205,7 @@ def link_devices(metadata, traits=DEFAULT_TRAITS):
     (['D01', 'D02', 'D01', 'D02', 'D01', 'D02'], ['sequence'])
     """
     function = "link_devices"
-    require_columns(metadata, ["path"], function)
+    require_columns(metadata, ["path"], function, "metadata")
     traits = _check_traits(traits, function)
     n = len(metadata)
     make = [_key_text(t) for t in text_column(metadata, "make")]
@@ -316,7 +316,7 @@ def summarize_devices(metadata, groups):
     [['D01', 2, 'Firmware 1.0; GIMP 2.10']]
     """
     function = "summarize_devices"
-    require_columns(metadata, ["path"], function)
+    require_columns(metadata, ["path"], function, "metadata")
     labels = _labels(groups, function)
     linked = (dict(zip(groups["path"].astype(str), groups["linked_by"].astype(str), strict=True))
               if isinstance(groups, pd.DataFrame) and "linked_by" in groups.columns else {})

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from vidlab.exceptions import InvalidParameterError
+from vidlab.io import require_columns
 from vidlab.metadata._common import (
     align_paths,
     check_number,
     float_column,
-    require_columns,
     require_matches,
     seconds_between,
     text_column,
@@ -126,7 +126,7 @@ def score_edits(metadata, thumbnail_threshold=10, tolerance=60.0, weights=None):
     [['a.jpg', 'software;thumbnail;dimensions', 0.8], ['b.jpg', '', 0.0]]
     """
     function = "score_edits"
-    require_columns(metadata, ["path"], function)
+    require_columns(metadata, ["path"], function, "metadata")
     threshold = check_number(thumbnail_threshold, "thumbnail_threshold", function)
     tolerance = check_number(tolerance, "tolerance", function)
     weights = _check_weights(weights, function)

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from vidlab.exceptions import InvalidParameterError
+from vidlab.io import require_columns
 from vidlab.metadata._common import (
     align_paths,
     check_number,
     float_column,
     pair_scores,
-    require_columns,
     require_matches,
     text_column,
 )
@@ -123,7 +123,7 @@ def cluster_places(metadata, eps_m=1000.0, min_samples=1, cities=None):
     from sklearn.cluster import DBSCAN
 
     function = "cluster_places"
-    require_columns(metadata, ["path", "gps_latitude", "gps_longitude"], function)
+    require_columns(metadata, ["path", "gps_latitude", "gps_longitude"], function, "metadata")
     eps_m = check_number(eps_m, "eps_m", function, inclusive=False)
     if isinstance(min_samples, bool) or not isinstance(min_samples, int | np.integer) \
             or min_samples < 1:

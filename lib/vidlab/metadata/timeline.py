@@ -39,11 +39,11 @@ import numpy as np
 import pandas as pd
 
 from vidlab.exceptions import InvalidParameterError
+from vidlab.io import require_columns
 from vidlab.metadata._common import (
     check_number,
     float_column,
     format_duration,
-    require_columns,
     seconds_between,
     text_column,
     timestamps,
@@ -205,7 +205,7 @@ def build_timeline(metadata, assume_timezone=None):
     b.jpg           gps 2021-03-04 12:00:00+00:00                  utc
     """
     function = "build_timeline"
-    require_columns(metadata, ["path"], function)
+    require_columns(metadata, ["path"], function, "metadata")
     paths = [str(path) for path in metadata["path"].tolist()]
     zones = _zones_for(paths, assume_timezone, function)
     cameras = _camera(metadata)
@@ -288,7 +288,7 @@ def find_inconsistencies(metadata, assume_timezone=None, tolerance=60.0):
     camera clock is 2 h ahead of GPS time: a wrong time-zone setting (+2 h)
     """
     function = "find_inconsistencies"
-    require_columns(metadata, ["path"], function)
+    require_columns(metadata, ["path"], function, "metadata")
     tolerance = check_number(tolerance, "tolerance", function)
     paths = [str(path) for path in metadata["path"].tolist()]
     zones = _zones_for(paths, assume_timezone, function)

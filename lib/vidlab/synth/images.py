@@ -30,7 +30,8 @@ DateTimeOriginal, a crop whose thumbnail still shows the whole picture (only sho
 variant or video was made from), PixelX/YDimension that disagree with the pixels. Each series
 file's modification time is when it was copied to the seized device (2 h to 30 days after the
 series; 3 % of files have a time before their capture). Videos carry an MP4 ``creation_time``
-from their series' device, in UTC or (``video_time`` "local") local time labelled UTC.
+from their series' device, in UTC or (``video_time`` "local") local time labelled UTC, and
+the file time of their series' copy.
 Re-shared variants keep no EXIF (the source's EXIF is dropped before the transforms).
 Distractor rooms carry EXIF of other devices (no GPS; not in ``devices``), textures and
 document pages none. The metadata is drawn from one extra seed taken after all the other
@@ -138,7 +139,7 @@ VARIANT_COLUMNS = ["path", "variant_id", "original_path", "series_id", "location
 VIDEO_COLUMNS = ["path", "video_id", "location_id", "series_id", "source_path", "motion",
                  "overlay", "reencoded", "seconds", "fps", "width", "height", "codec",
                  "n_frames", "params", "device_id", "captured_utc", "container_created",
-                 "container_time"]
+                 "container_time", "file_modified_utc"]
 
 # --- metadata (devices, times, places, edits) ---
 PERIOD_START = datetime(2015, 1, 1, tzinfo=UTC)  # series start on a day of 2015-2025
@@ -511,8 +512,8 @@ def _plan_metadata(locations, series, distractors, variants, videos, rng):
                           "edit_traces": ";".join(edit["traces"]) if edit else "",
                           "editor": edit["editor"] if edit else ""},
             })
-        item.update(device_id=device.device_id, start=starts[s], shots_meta=shots)
-    for clip in videos:
+        item.update(device_id=device.device_id, start=starts[s], shots_meta=shots, copied=copied)
+    for number, clip in enumerate(videos):
         s = clip["series"]
         device = devices[owner[s]]
         captured = starts[s] + timedelta(seconds=int(rng.integers(0, offsets[s][-1] + 300)))
@@ -520,9 +521,12 @@ def _plan_metadata(locations, series, distractors, variants, videos, rng):
             created = captured + timedelta(seconds=clock_error_s(device, captured))
         else:
             created = device_time(device, captured)
+        # copied with the series' pictures, a few seconds after them
+        mtime = series[s]["copied"] + timedelta(seconds=series[s]["n_shots"] + number)
         clip["meta"] = {"device_id": device.device_id, "captured_utc": _iso(captured),
                         "container_created": created.strftime("%Y-%m-%dT%H:%M:%S.000000Z"),
-                        "container_time": device.video_time}
+                        "container_time": device.video_time, "file_modified_utc": _iso(mtime)}
+        clip["mtime_ns"] = int(mtime.timestamp()) * 1_000_000_000
     for number, item in enumerate(d for d in distractors if d["kind"] == "room"):
         # pictures from the web or other cases: devices that shot none of the series
         stranger = dataclasses.replace(
@@ -639,11 +643,12 @@ def make_image_world(out_dir, config, rng, *, jobs=1):
         width, height, params as JSON) and ``videos`` (path, location_id, series_id,
         source_path - the shot the clip was made from, or "" for a fresh view of the room -,
         motion, overlay, reencoded, seconds, fps, width, height, codec, n_frames, params,
-        device_id, captured_utc, container_created - the creation_time written - and
-        container_time "utc"|"local") and ``devices`` (:data:`DEVICE_COLUMNS`: device_id,
-        kind, make, model, serial, software, lens, timezone, clock_offset_s,
-        clock_drift_s_per_day - counted from the start of the device's first series -, gps,
-        writes_offset, video_time). Times are ISO 8601 UTC strings ("2021-03-04T10:11:12Z").
+        device_id, captured_utc, container_created - the creation_time written -,
+        container_time "utc"|"local" and file_modified_utc) and ``devices``
+        (:data:`DEVICE_COLUMNS`: device_id, kind, make, model, serial, software, lens,
+        timezone, clock_offset_s, clock_drift_s_per_day - counted from the start of the
+        device's first series -, gps, writes_offset, video_time). Times are ISO 8601 UTC
+        strings ("2021-03-04T10:11:12Z").
     """
     values = _check_config(config)
     rng = make_rng(rng)
@@ -739,6 +744,7 @@ def _write_video(out_dir, clip, series_item, location, values):
                        fps=values["video_fps"], size=(width, height), motion=clip["motion"],
                        overlay=clip["overlay"], reencode=clip["reencode"],
                        creation_time=clip["meta"]["container_created"])
+    os.utime(out_dir / path, ns=(clip["mtime_ns"], clip["mtime_ns"]))
     return {"path": path, "video_id": clip["video_id"], "location_id": location.location_id,
             "series_id": series_item["series_id"], "source_path": source_path,
             "motion": params["motion"], "overlay": params["overlay"] or "",
