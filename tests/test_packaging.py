@@ -8,6 +8,10 @@ import yaml
 from conftest import REPO
 
 
+# conda-forge names of packages that PyPI names otherwise
+CONDA_TO_PYPI = {"python-igraph": "igraph"}
+
+
 def _normalise(name):
     return re.sub(r"[-_.]+", "-", name.lower())
 
@@ -33,7 +37,7 @@ def _conda_pins():
     for entry in environment["dependencies"]:
         if isinstance(entry, str) and "=" in entry:
             name, version = re.split(r"==?", entry, maxsplit=1)
-            pins[_normalise(name)] = version
+            pins[CONDA_TO_PYPI.get(_normalise(name), _normalise(name))] = version
     return pins
 
 
