@@ -9,6 +9,7 @@ from vidlab.course.runner import run_curriculum
 from vidlab.metadata.edits import match_editor
 from vidlab.synth.dataset import generate_dataset, load_dataset
 from vidlab.synth.devices import city_timezone
+from vidlab.synth.forums import CORE_ROLES
 from vidlab.terminology import check, make_exercise_paragraph
 
 CURRICULA = sorted((REPO / "curricula").glob("*.yml"))
@@ -141,3 +142,46 @@ def _check_metadata_answers(answers, dataset):
     assert answers["edits.thumbnail_mismatch"] == sorted(
         edited.loc[edited["edit_traces"].str.contains("thumbnail"), "path"])
     assert answers["edits.edited"] == sorted(edited["path"])
+
+
+def test_investigator_answers_agree_with_the_ground_truth(tmp_path):
+    seed = 3
+    dataset = load_dataset(generate_dataset(tmp_path / "data", preset="tiny", seed=seed))
+    run = run_curriculum(
+        REPO / "curricula/investigator.yml",
+        out=tmp_path / "run",
+        jobs=2,
+        parameters={"dataset": str(dataset.root), "seed": str(seed)},
+    )
+    assert run.ok, [lesson.error for lesson in run.lessons if lesson.error]
+    answers = {}
+    for lesson in run.lessons:
+        answers.update(lesson.answers)
+    assert len(answers) == 17
+
+    accounts = dataset.ground_truth("forum_accounts")
+    role = accounts.set_index("account_id")["role"]
+    on_forum = accounts[accounts["platform"] == "forum"]
+    takedown = dataset.ground_truth("forum_events").set_index("event").loc["takedown", "time"]
+    assert answers["networks.never_posted_share"] == round((on_forum["role"] == "lurker").mean(), 3)
+    assert answers["networks.last_month"] == (
+        pd.Timestamp(takedown) - pd.Timedelta(seconds=1)).strftime("%Y-%m")
+    assert 0 < answers["networks.tie_overlap"] < 0.3  # public and private ties differ
+    assert role[answers["networks.most_replied"]] in CORE_ROLES
+
+    brokers = answers["centrality.top_betweenness"]
+    assert sum(role[account] in CORE_ROLES for account in brokers) >= 3
+    assert len(answers["keyplayers.kpp_neg"]) == 5
+    assert set(answers["keyplayers.kpp_neg"]) <= set(on_forum["account_id"])
+    assert answers["keyplayers.fragmentation"] >= answers["keyplayers.degree_fragmentation"]
+
+    assert answers["communities.n_large"] in (2, 3)
+    assert answers["communities.adjusted_rand"] > 0.5
+    assert answers["disruption.best_strategy"] != "random"
+    assert answers["disruption.random_largest_share"] > 0.5
+
+    assert answers["roles.macro_f1"] > 0.3
+    assert answers["aliases.n_links"] > 0
+    assert answers["aliases.precision"] >= 0.8
+    assert 0 < answers["aliases.recall"] <= answers["aliases.recall_linkable"]
+    assert answers["aliases.recall_linkable"] >= 0.5

@@ -14,6 +14,7 @@ True
 
 from vidlab.synth import (
     evidence,  # noqa: F401  (registers "evidence_folder")
+    forums,  # noqa: F401  (registers "forum")
     images,  # noqa: F401  (registers "image_world")
 )
 from vidlab.synth.dataset import (

@@ -1,0 +1,43 @@
+"""Reading the forum tables that the ``forum`` generator writes (:mod:`vidlab.synth.forums`).
+
+>>> import pathlib, tempfile
+>>> from vidlab.seed import make_rng
+>>> from vidlab.synth.forums import make_forum
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "forum"
+>>> _ = make_forum(folder, {"n_members": 60, "days": 60}, make_rng(0))
+>>> forum = load_forum(folder)
+>>> sorted(forum)
+['accounts', 'media', 'messages', 'posts', 'shares', 'threads']
+>>> forum["posts"]["reply_to"].iloc[0]  # an opening post answers nobody: "", not NaN
+''
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from vidlab.exceptions import DatasetError
+from vidlab.synth.forums import FILES
+
+__all__ = ["load_forum"]
+
+
+def load_forum(folder):
+    """Return the forum tables of ``folder`` by name (``accounts``, ``threads``, ``posts``,
+    ``messages``, ``shares``, ``media``), every column as text with "" for an empty cell
+    (the builders of :mod:`vidlab.network.build` read the ISO times themselves).
+
+    ``folder`` is a dataset's forum part, e.g. ``load_dataset(path).path("forum")``. A
+    missing file raises :class:`~vidlab.exceptions.DatasetError` naming it.
+    """
+    folder = Path(folder)
+    tables = {}
+    for name, columns in FILES.items():
+        path = folder / f"{name}.csv"
+        if not path.is_file():
+            raise DatasetError(
+                f"{path} is missing: {folder} is not a forum folder written by the 'forum' "
+                "generator (vidlab data generate writes it as the dataset's forum part)."
+            )
+        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)[columns]
+    return tables
