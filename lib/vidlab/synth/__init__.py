@@ -16,6 +16,7 @@ from vidlab.synth import (
     evidence,  # noqa: F401  (registers "evidence_folder")
     forums,  # noqa: F401  (registers "forum")
     images,  # noqa: F401  (registers "image_world")
+    seized,  # noqa: F401  (registers "seized_device")
 )
 from vidlab.synth.dataset import (
     PRESETS,
