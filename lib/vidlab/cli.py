@@ -139,6 +139,38 @@ def _cmd_match(args):
     return EXIT_OK
 
 
+# --- vidlab database ------------------------------------------------------------------------
+
+
+def _cmd_database_import(args):
+    from vidlab.victimid import ReferenceDatabase
+
+    with ReferenceDatabase(args.database) as database:
+        counts = database.import_vics(args.vics, series_table=args.series, replace=args.replace)
+        stats = database.stats()
+    print(f"imported {counts['n_series']} series and {counts['n_media']} media into "
+          f"{args.database}: {stats['n_series']} series ({stats['n_identified']} identified), "
+          f"{stats['n_media']} media")
+    return EXIT_OK
+
+
+# --- vidlab triage -------------------------------------------------------------------------
+
+
+def _cmd_triage(args):
+    from vidlab.victimid.triage import triage, write_triage
+
+    result = triage(args.device, args.database, known_files=args.known_files, jobs=args.jobs)
+    paths = write_triage(result, args.out)
+    s = result.summary
+    print(f"{s['n_known_good']} known-good, {s['n_known_exact']} exact and "
+          f"{s['n_known_perceptual']} perceptual matches in {s['n_known_series_found']} known "
+          f"series, {s['n_candidate_series']} candidate new series "
+          f"({s['share_pre_identified']:.0%} pre-identified) -> {paths['report']}",
+          file=sys.stderr)
+    return _report_errors("triage", result.files, "triaged", args.out)
+
+
 # --- vidlab terms --------------------------------------------------------------------------
 
 
@@ -245,6 +277,37 @@ def _build_parser():
     match.add_argument("--max-distance", type=int, metavar="D",
                        help="largest Hamming distance that matches (default: pdq 31, phash 10)")
     match.add_argument("--out", type=Path, help="FILE.csv or FILE.parquet (default: CSV to stdout)")
+
+    database = commands.add_parser("database", help="the reference database of known series")
+    database_commands = database.add_subparsers(title="commands", metavar="COMMAND",
+                                                parser_class=_Parser)
+    import_ = _add(database_commands, "import",
+                   "Import known series from VICS JSON into a reference database (created if "
+                   "missing).",
+                   "vidlab database import case/reference/database.json --series "
+                   "case/reference/series.csv --database reference.sqlite", _cmd_database_import)
+    import_.add_argument("vics", type=Path, metavar="VICS.json", help="VICS-style JSON of media")
+    import_.add_argument("--series", type=Path, metavar="CSV",
+                         help="series_id, status, country, location, case_id, notes")
+    import_.add_argument("--database", required=True, type=Path, metavar="DB.sqlite")
+    import_.add_argument("--replace", action="store_true",
+                         help="update series and media already in the database")
+
+    triage = _add(commands, "triage",
+                  "Triage a seized device: set aside known files, match known material, "
+                  "group the rest into candidate series, report.",
+                  "vidlab triage case/device --database reference.sqlite "
+                  "--known-files case/reference/known_files.csv --out triage/ --jobs 2",
+                  _cmd_triage)
+    triage.add_argument("device", type=Path, metavar="DEVICE",
+                        help="folder of the extracted device")
+    triage.add_argument("--database", required=True, type=Path, metavar="DB.sqlite",
+                        help="reference database of known series (vidlab.victimid)")
+    triage.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="folder for files.csv, series.csv and report.html")
+    triage.add_argument("--known-files", type=Path, metavar="CSV",
+                        help="NSRL-like known-good list (a sha256 column) to set aside")
+    _jobs(triage)
 
     terms = commands.add_parser("terms", help="terminology (Luxembourg Guidelines)")
     terms_commands = terms.add_subparsers(title="commands", metavar="COMMAND",

@@ -4,6 +4,10 @@
   of known series (identified or not, country, location, case), their media (cryptographic
   and perceptual hashes) and the links between series; VICS JSON import and export; hash
   sets and hash indexes for matching.
+- :mod:`~vidlab.victimid.triage` - :func:`triage` of a seized device (``vidlab triage``): set
+  aside known-good files, match known material exactly and perceptually, group the rest into
+  candidate series, rank them, and :func:`write_triage` the tables and an HTML report;
+  :func:`evaluate_triage` against ground truth.
 
 vidlab's victim-identification data are synthetic: generated pictures of rooms, objects,
 patterns and text, never people.
@@ -25,6 +29,13 @@ from vidlab.victimid.database import (
     Migration,
     ReferenceDatabase,
 )
+from vidlab.victimid.triage import (
+    TriageResult,
+    evaluate_triage,
+    load_known_files,
+    triage,
+    write_triage,
+)
 
 __all__ = [
     "LINK_COLUMNS",
@@ -37,4 +48,9 @@ __all__ = [
     "STATUSES",
     "Migration",
     "ReferenceDatabase",
+    "TriageResult",
+    "evaluate_triage",
+    "load_known_files",
+    "triage",
+    "write_triage",
 ]
