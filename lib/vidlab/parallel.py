@@ -1,8 +1,9 @@
 """The one executor seam: every parallel loop in vidlab goes through :func:`map_parallel`.
 
 Today it runs a local process pool (``jobs`` worker processes, started with ``spawn`` so
-that it is safe inside a Jupyter kernel); a Dask cluster will plug in behind the same call
-through :func:`get_executor`. Progress bars are drawn on standard error only when it is a
+that it is safe inside a Jupyter kernel, each limited to one BLAS/OpenMP thread by
+:func:`one_thread_per_worker`); a Dask cluster will plug in behind the same call through
+:func:`get_executor`. Progress bars are drawn on standard error only when it is a
 terminal.
 
 >>> from operator import neg
@@ -19,7 +20,12 @@ from tqdm import tqdm  # the plain bar: it is drawn on a terminal only, never in
 
 from vidlab.exceptions import InvalidParameterError
 
-__all__ = ["map_parallel", "get_executor", "resolve_jobs", "progress"]
+__all__ = ["map_parallel", "get_executor", "resolve_jobs", "progress", "one_thread_per_worker"]
+
+# Thread pools of numerical libraries that would otherwise start one thread per core in
+# every worker process.
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                     "NUMEXPR_NUM_THREADS")
 
 
 def resolve_jobs(jobs):
@@ -50,8 +56,32 @@ def get_executor(jobs=None, address=None) -> Executor:
             "Use --jobs for local workers."
         )
     return ProcessPoolExecutor(
-        max_workers=resolve_jobs(jobs), mp_context=multiprocessing.get_context("spawn")
+        max_workers=resolve_jobs(jobs), mp_context=multiprocessing.get_context("spawn"),
+        initializer=one_thread_per_worker,
     )
+
+
+def one_thread_per_worker():
+    """Limit the process to one BLAS/OpenMP thread (run in every worker as it starts).
+
+    ``jobs`` workers each multiplying matrices with one thread per core oversubscribe the
+    machine: on 2 cores, 2 workers with 2 OpenBLAS threads each made PDQ's filter several
+    times slower and ``--jobs 2`` slower than ``--jobs 1``.
+
+    >>> from threadpoolctl import threadpool_limits
+    >>> saved = dict(os.environ)
+    >>> with threadpool_limits():  # restores the thread limits afterwards
+    ...     one_thread_per_worker()
+    >>> os.environ["OPENBLAS_NUM_THREADS"]
+    '1'
+    >>> os.environ.clear(); os.environ.update(saved)
+    """
+    for name in _THREAD_VARIABLES:
+        os.environ[name] = "1"
+    import numpy  # noqa: F401  (loads OpenBLAS, so that its pool can be limited now)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
 
 
 def progress(iterable=None, *, total=None, desc=None, unit="item"):
