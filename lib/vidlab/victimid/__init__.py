@@ -4,6 +4,9 @@
   of known series (identified or not, country, location, case), their media (cryptographic
   and perceptual hashes) and the links between series; VICS JSON import and export; hash
   sets and hash indexes for matching.
+- :mod:`~vidlab.victimid.scenes` - scene linking where perceptual hashes fail: ORB keypoints,
+  RANSAC-verified matches between pictures of one room from other viewpoints
+  (:func:`match_scenes`, :func:`link_scenes`), evaluated against ground truth.
 - :mod:`~vidlab.victimid.triage` - :func:`triage` of a seized device (``vidlab triage``): set
   aside known-good files, match known material exactly and perceptually, group the rest into
   candidate series, rank them, and :func:`write_triage` the tables and an HTML report;
@@ -29,6 +32,16 @@ from vidlab.victimid.database import (
     Migration,
     ReferenceDatabase,
 )
+from vidlab.victimid.scenes import (
+    SceneFeatures,
+    SceneMatch,
+    choose_min_inliers,
+    evaluate_scene_links,
+    link_scenes,
+    match_scenes,
+    plot_scene_match,
+    scene_features,
+)
 from vidlab.victimid.triage import (
     TriageResult,
     evaluate_triage,
@@ -48,9 +61,17 @@ __all__ = [
     "STATUSES",
     "Migration",
     "ReferenceDatabase",
+    "SceneFeatures",
+    "SceneMatch",
     "TriageResult",
+    "choose_min_inliers",
+    "evaluate_scene_links",
     "evaluate_triage",
+    "link_scenes",
     "load_known_files",
+    "match_scenes",
+    "plot_scene_match",
+    "scene_features",
     "triage",
     "write_triage",
 ]
