@@ -7,7 +7,6 @@ import yaml
 
 from conftest import REPO
 
-
 # conda-forge names of packages that PyPI names otherwise
 CONDA_TO_PYPI = {"python-igraph": "igraph"}
 
