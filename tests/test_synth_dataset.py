@@ -364,3 +364,23 @@ def test_cli_usage_errors_are_one_line_and_exit_2(tmp_path, capsys, argv, match)
     assert err.startswith("vidlab: error: ") and match in err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+RECIPES = sorted((Path(__file__).parents[1] / "datasets" / "synthetic").glob("*.yml"))
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda path: path.stem)
+def test_shipped_recipes_load_and_name_registered_generators(path):
+    recipe = load_recipe(path)
+    assert recipe["name"] == path.stem and recipe["description"]
+    for part in recipe["parts"].values():
+        assert part["generator"] in available_generators()
+
+
+def test_the_course_phone_recipe_is_the_seized_course_config():
+    from vidlab.synth.seized import COURSE
+
+    part = load_recipe(Path(__file__).parents[1] / "datasets/synthetic/seized-phone-course.yml")
+    config = dict(part["parts"]["case"])
+    config.pop("generator")
+    assert config == COURSE
