@@ -1,5 +1,4 @@
-"""Reading and writing the tables vidlab produces, as CSV or parquet by file extension, and
-checking that a table given to a function has the columns it needs.
+"""Reading and writing the tables vidlab produces, as CSV or parquet by file extension.
 
 >>> import pandas as pd, tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
@@ -15,7 +14,7 @@ import pandas as pd
 
 from vidlab.exceptions import InvalidParameterError
 
-__all__ = ["write_table", "read_table", "require_columns", "TABLE_FORMATS"]
+__all__ = ["write_table", "read_table", "TABLE_FORMATS"]
 
 TABLE_FORMATS = (".csv", ".parquet")
 
@@ -60,29 +59,3 @@ def read_table(path, dtype=None) -> pd.DataFrame:
     except (ValueError, OSError) as error:  # pandas' parser errors are ValueErrors
         reason = " ".join(str(error).split())[:200]
         raise InvalidParameterError(f"Cannot read table {str(path)!r}: {reason}") from None
-
-
-def require_columns(frame, columns, function, parameter):
-    """Raise :class:`~vidlab.exceptions.InvalidParameterError` unless ``frame`` is a pandas
-    DataFrame with every one of ``columns``; the message names the parameter, the function,
-    the missing columns and those present.
-
-    >>> require_columns(pd.DataFrame({"path": ["a.jpg"]}), ["path"], "f", "metadata")
-    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], "summarise", "table")
-    ... # doctest: +NORMALIZE_WHITESPACE
-    Traceback (most recent call last):
-    vidlab.exceptions.InvalidParameterError: The 'table' parameter of summarise must have the
-    columns a, b. Missing: b. Present: a.
-    """
-    if not isinstance(frame, pd.DataFrame):
-        raise InvalidParameterError(
-            f"The {parameter!r} parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(frame).__name__} instead."
-        )
-    missing = [str(name) for name in columns if name not in frame.columns]
-    if missing:
-        present = ", ".join(map(str, frame.columns)) or "none"
-        raise InvalidParameterError(
-            f"The {parameter!r} parameter of {function} must have the columns "
-            f"{', '.join(map(str, columns))}. Missing: {', '.join(missing)}. Present: {present}."
-        )

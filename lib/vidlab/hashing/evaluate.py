@@ -35,10 +35,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import require_columns
 from vidlab.exceptions import InvalidParameterError
 from vidlab.hashing.hashsets import ALGORITHMS, HEX_DIGITS
 from vidlab.hashing.matching import DEFAULT_MAX_DISTANCE
-from vidlab.io import require_columns
 from vidlab.seed import make_rng
 
 __all__ = [

@@ -19,8 +19,8 @@ in time, when several match).
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import require_columns
 from vidlab.exceptions import InvalidParameterError
-from vidlab.io import require_columns
 from vidlab.metadata._common import (
     align_paths,
     float_column,

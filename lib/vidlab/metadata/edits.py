@@ -21,8 +21,8 @@ The ``trace`` names are those of the ground truth's ``edit_traces`` column.
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import require_columns
 from vidlab.exceptions import InvalidParameterError
-from vidlab.io import require_columns
 from vidlab.metadata._common import (
     align_paths,
     check_number,

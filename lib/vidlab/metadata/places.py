@@ -14,8 +14,8 @@ no download: positions, a graticule and the gazetteer's cities.
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import require_columns
 from vidlab.exceptions import InvalidParameterError
-from vidlab.io import require_columns
 from vidlab.metadata._common import (
     align_paths,
     check_number,

@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import require_columns
 from vidlab.exceptions import InvalidParameterError
-from vidlab.io import require_columns
 from vidlab.metadata._common import (
     check_number,
     float_column,

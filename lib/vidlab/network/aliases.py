@@ -81,8 +81,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import check_int, require_columns
 from vidlab.exceptions import InvalidParameterError
-from vidlab.io import require_columns
 
 __all__ = [
     "COMPONENTS",
@@ -266,15 +266,6 @@ def _validate_weights(weights):
     return {name: float(weights.get(name, 0.0)) for name in COMPONENTS}
 
 
-def _check_int(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise InvalidParameterError(
-            f"The {name!r} parameter of alias_candidates must be an int >= {low}. "
-            f"Got {value!r} instead."
-        )
-    return int(value)
-
-
 def alias_candidates(accounts, posts, shares, messages=None, *, platforms=("forum", "board"),
                      weights=None, prior_weight=0.25, timing_half_events=10, max_block_size=50,
                      timing_neighbours=10, min_timing_events=2):
@@ -344,8 +335,8 @@ def alias_candidates(accounts, posts, shares, messages=None, *, platforms=("foru
             f"as ('forum', 'board'). Got {platforms!r} instead."
         )
     weights = _validate_weights(weights)
-    max_block_size = _check_int(max_block_size, "max_block_size", 2)
-    timing_neighbours = _check_int(timing_neighbours, "timing_neighbours", 0)
+    max_block_size = check_int(max_block_size, "max_block_size", "alias_candidates", 2)
+    timing_neighbours = check_int(timing_neighbours, "timing_neighbours", "alias_candidates", 0)
     for name, value in (("prior_weight", prior_weight),
                         ("timing_half_events", timing_half_events)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
@@ -353,7 +344,7 @@ def alias_candidates(accounts, posts, shares, messages=None, *, platforms=("foru
                 f"The {name!r} parameter of {func} must be a number >= 0. "
                 f"Got {value!r} instead."
             )
-    min_timing_events = _check_int(min_timing_events, "min_timing_events", 1)
+    min_timing_events = check_int(min_timing_events, "min_timing_events", "alias_candidates", 1)
     duplicated = accounts["account_id"].duplicated()
     if duplicated.any():
         raise InvalidParameterError(

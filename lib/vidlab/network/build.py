@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from vidlab.checks import require_columns
 from vidlab.exceptions import InvalidParameterError
-from vidlab.io import require_columns
 
 __all__ = [
     "media_graph",

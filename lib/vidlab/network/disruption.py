@@ -17,11 +17,10 @@ remaining graph after every removal (an adaptive attack). Measured on the undire
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import check_int, require_columns
 from vidlab.exceptions import InvalidParameterError
-from vidlab.io import require_columns
 from vidlab.network.backends import adjacency, check_backend, undirected_simple
 from vidlab.network.keyplayers import (
-    _check_int,
     _component_sizes,
     _fragmentation_from_sizes,
     kpp_neg,
@@ -112,10 +111,10 @@ def simulate_disruption(G, k_max=10, strategies=STRATEGIES, recompute=False, see
         raise InvalidParameterError(
             f"The 'G' parameter of {function} must have at least 3 nodes. Got {n}."
         )
-    k_max = _check_int(k_max, "k_max", function, 1, n - 2)
-    n_random = _check_int(n_random, "n_random", function, 1, 10**6)
+    k_max = check_int(k_max, "k_max", function, 1, n - 2)
+    n_random = check_int(n_random, "n_random", function, 1, 10**6)
     if betweenness_k is not None and betweenness_k != "auto":
-        betweenness_k = _check_int(betweenness_k, "betweenness_k", function, 2, 10**9)
+        betweenness_k = check_int(betweenness_k, "betweenness_k", function, 2, 10**9)
     index = {node: i for i, node in enumerate(nodes)}
     A = adjacency(H, nodes)
     rng = make_rng(seed)

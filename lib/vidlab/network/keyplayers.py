@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from vidlab.checks import check_int
 from vidlab.exceptions import InvalidParameterError
 from vidlab.network.backends import adjacency
 from vidlab.seed import make_rng
@@ -90,16 +91,6 @@ def _prepare(G, removed, function):
     alive = np.ones(len(nodes), dtype=bool)
     alive[[index[node] for node in removed]] = False
     return nodes, index, adjacency(G, nodes), alive
-
-
-def _check_int(value, name, function, low, high):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not (
-            low <= value <= high):
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {function} must be an int in [{low}, {high}]. "
-            f"Got {value!r} instead."
-        )
-    return int(value)
 
 
 def _check_choice(value, name, function, choices):
@@ -181,7 +172,7 @@ def distance_fragmentation(G, removed=(), n_sources=None, seed=None):
         return 1.0
     sources = None
     if n_sources is not None:
-        n_sources = _check_int(n_sources, "n_sources", function, 1, 10**9)
+        n_sources = check_int(n_sources, "n_sources", function, 1, 10**9)
         if n_sources < n:
             sources = np.sort(make_rng(seed).choice(n, size=n_sources, replace=False))
     total, used = _inverse_distance_sum(A, alive, sources)
@@ -202,7 +193,7 @@ def reach(G, nodes, steps=1, distance_weighted=False):
     """
     function = "reach"
     all_nodes, index, A, alive = _prepare(G, nodes, function)
-    steps = _check_int(steps, "steps", function, 1, max(1, len(all_nodes)))
+    steps = check_int(steps, "steps", function, 1, max(1, len(all_nodes)))
     chosen = np.flatnonzero(~alive)
     others = alive.sum()
     if chosen.size == 0 or others == 0:
@@ -453,9 +444,9 @@ def kpp_neg(G, k, criterion="fragmentation", seed=None, max_iter=100, n_starts=1
         raise InvalidParameterError(
             f"The 'G' parameter of {function} must have at least 3 nodes. Got {n}."
         )
-    k = _check_int(k, "k", function, 1, n - 2)
-    max_iter = _check_int(max_iter, "max_iter", function, 0, 10**9)
-    n_starts = _check_int(n_starts, "n_starts", function, 1, 10**6)
+    k = check_int(k, "k", function, 1, n - 2)
+    max_iter = check_int(max_iter, "max_iter", function, 0, 10**9)
+    n_starts = check_int(n_starts, "n_starts", function, 1, 10**6)
     rng = make_rng(seed)
     if criterion == "fragmentation":
         _, chosen, swaps = _multistart(
@@ -466,9 +457,9 @@ def kpp_neg(G, k, criterion="fragmentation", seed=None, max_iter=100, n_starts=1
         score = _fragmentation_from_sizes(_component_sizes(A, alive))
     else:
         if candidates is not None:
-            candidates = _check_int(candidates, "candidates", function, k, n)
+            candidates = check_int(candidates, "candidates", function, k, n)
         if n_sources is not None:
-            n_sources = _check_int(n_sources, "n_sources", function, 1, n)
+            n_sources = check_int(n_sources, "n_sources", function, 1, n)
         pool = _pool(A, candidates)
         source_seed = int(rng.integers(2**32))
         score, chosen, swaps = _multistart(
@@ -618,10 +609,10 @@ def kpp_pos(G, k, steps=1, criterion="reach", seed=None, max_iter=100, n_starts=
         raise InvalidParameterError(
             f"The 'G' parameter of {function} must have at least 2 nodes. Got {n}."
         )
-    k = _check_int(k, "k", function, 1, n - 1)
-    steps = _check_int(steps, "steps", function, 1, n)
-    max_iter = _check_int(max_iter, "max_iter", function, 0, 10**9)
-    n_starts = _check_int(n_starts, "n_starts", function, 1, 10**6)
+    k = check_int(k, "k", function, 1, n - 1)
+    steps = check_int(steps, "steps", function, 1, n)
+    max_iter = check_int(max_iter, "max_iter", function, 0, 10**9)
+    n_starts = check_int(n_starts, "n_starts", function, 1, 10**6)
     rng = make_rng(seed)
     if criterion == "reach":
         R = _reach_matrix(A, steps)
@@ -629,7 +620,7 @@ def kpp_pos(G, k, steps=1, criterion="reach", seed=None, max_iter=100, n_starts=
                                        k, np.arange(n), rng, n_starts)
     else:
         if candidates is not None:
-            candidates = _check_int(candidates, "candidates", function, k, n)
+            candidates = check_int(candidates, "candidates", function, k, n)
         pool = _pool(A, candidates)
         d = csgraph.shortest_path(A, method="D", directed=False, unweighted=True,
                                   indices=pool)

@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import require_columns
 from vidlab.exceptions import DatasetError, InvalidParameterError
 from vidlab.hashing.hashsets import (
     ALGORITHMS,
@@ -64,7 +65,7 @@ from vidlab.hashing.hashsets import (
     load_hashset,
     save_hashset,
 )
-from vidlab.io import read_table, require_columns
+from vidlab.io import read_table
 
 __all__ = [
     "LINK_COLUMNS",

@@ -72,6 +72,7 @@ import pandas as pd
 from PIL import Image
 from threadpoolctl import threadpool_limits
 
+from vidlab.checks import check_int
 from vidlab.exceptions import ImageDecodeError, InvalidParameterError
 from vidlab.hashing.images import load_image
 from vidlab.parallel import map_parallel
@@ -181,16 +182,6 @@ class SceneMatch:
 # --- features --------------------------------------------------------------------------------
 
 
-def _check_int(value, name, function, low, high):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not (
-            low <= value <= high):
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {function} must be an int in [{low}, {high}]. "
-            f"Got {value!r} instead."
-        )
-    return int(value)
-
-
 def _grey(image, function):
     """The picture as a grey Pillow image (decoding a JPEG file at a reduced size)."""
     if isinstance(image, Image.Image):
@@ -243,7 +234,7 @@ def scene_features(image, n_keypoints=500):
     0
     """
     function = "scene_features"
-    n_keypoints = _check_int(n_keypoints, "n_keypoints", function, 10, 5000)
+    n_keypoints = check_int(n_keypoints, "n_keypoints", function, 10, 5000)
     grey = _grey(image, function)
     size = (grey.width, grey.height)
     if isinstance(image, str | os.PathLike):
@@ -427,9 +418,9 @@ def match_scenes(a, b, seed=0, *, model="homography", max_ratio=0.8, residual_th
             f"The 'model' parameter of {function} must be one of {', '.join(MODELS)}. "
             f"Got {model!r} instead."
         )
-    seed = _check_int(seed, "seed", function, 0, 2**63 - 1)
-    max_trials = _check_int(max_trials, "max_trials", function, 1, 1_000_000)
-    min_matches = _check_int(min_matches, "min_matches", function, 0, 1_000_000)
+    seed = check_int(seed, "seed", function, 0, 2**63 - 1)
+    max_trials = check_int(max_trials, "max_trials", function, 1, 1_000_000)
+    min_matches = check_int(min_matches, "min_matches", function, 0, 1_000_000)
     min_samples, default_threshold = MODELS[model]
     threshold = default_threshold if residual_threshold is None else residual_threshold
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold <= 0:
@@ -571,8 +562,8 @@ def link_scenes(queries, references, min_inliers=DEFAULT_MIN_INLIERS, jobs=1, *,
     ['L0002', 'L0002']
     """
     function = "link_scenes"
-    min_inliers = _check_int(min_inliers, "min_inliers", function, 0, 100_000)
-    top_k = _check_int(top_k, "top_k", function, 1, 100_000)
+    min_inliers = check_int(min_inliers, "min_inliers", function, 0, 100_000)
+    top_k = check_int(top_k, "top_k", function, 1, 100_000)
     if model not in MODELS:
         raise InvalidParameterError(
             f"The 'model' parameter of {function} must be one of {', '.join(MODELS)}. "
@@ -856,7 +847,7 @@ def plot_scene_match(a, b, match, ax=None, max_lines=80, title=None):
             f"The 'match' parameter of plot_scene_match must be a SceneMatch. "
             f"Got {type(match).__name__} instead."
         )
-    max_lines = _check_int(max_lines, "max_lines", "plot_scene_match", 0, 100_000)
+    max_lines = check_int(max_lines, "max_lines", "plot_scene_match", 0, 100_000)
     left, right = _rgb(a, "a"), _rgb(b, "b")
     gap = max(8, left.width // 40)
     canvas = Image.new("RGB", (left.width + gap + right.width, max(left.height, right.height)),

@@ -759,7 +759,7 @@ def evaluate_triage(result, truth_files):
     >>> scores["known_good_recall"], scores["cluster_precision"], scores["cluster_recall"]
     (1.0, 1.0, 1.0)
     """
-    from vidlab.io import require_columns
+    from vidlab.checks import require_columns
     from vidlab.metadata._common import pair_scores
 
     if not isinstance(result, TriageResult):
