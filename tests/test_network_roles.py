@@ -242,10 +242,10 @@ def test_missing_columns_are_named(fixture, table, column):
     accounts, threads, posts, messages, shares, _ = fixture
     tables = {"accounts": accounts, "posts": posts, "messages": messages, "shares": shares}
     tables[table] = tables[table].drop(columns=column)
-    with pytest.raises(InvalidParameterError, match=rf"'{table}'.*missing.*'{column}'"):
+    with pytest.raises(InvalidParameterError, match=rf"'{table}'.*Missing: .*{column}"):
         role_features(tables["accounts"], tables["posts"], tables["messages"],
                       tables["shares"])
-    with pytest.raises(InvalidParameterError, match=r"'threads'.*missing.*'started_by'"):
+    with pytest.raises(InvalidParameterError, match=r"'threads'.*Missing: .*started_by"):
         role_features(accounts, posts, messages, shares, threads.drop(columns="started_by"))
 
 
@@ -257,7 +257,7 @@ def test_bad_parameters_are_refused(fixture, features):
         evaluate_roles(features, truth, test_size=1.5)
     with pytest.raises(InvalidParameterError, match="at least 2 different roles"):
         train_role_classifier(features, truth.assign(role="lurker"))
-    with pytest.raises(InvalidParameterError, match=r"'roles'.*missing.*'role'"):
+    with pytest.raises(InvalidParameterError, match=r"'roles'.*Missing: .*role"):
         train_role_classifier(features, truth.drop(columns="role"))
     with pytest.raises(InvalidParameterError, match="'seed'"):
         evaluate_roles(features, truth, seed=-1)

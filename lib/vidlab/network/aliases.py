@@ -83,6 +83,7 @@ import pandas as pd
 
 from vidlab.checks import check_int, require_columns
 from vidlab.exceptions import InvalidParameterError
+from vidlab.network.data import forum_times
 
 __all__ = [
     "COMPONENTS",
@@ -119,25 +120,17 @@ DEFAULT_THRESHOLD = 0.25
 _CHUNK = 2048  # rows of the similarity matrix computed at once for the timing neighbours
 
 
-def _times(values):
-    """Naive UTC timestamps from ISO-8601 strings ("2023-03-01T12:34:56Z") or datetimes."""
-    values = pd.Series(values)
-    if len(values) == 0:
-        values = values.astype(object)
-    return pd.to_datetime(values, utc=True, format="ISO8601").dt.tz_convert(None)
-
-
 # --- profiles --------------------------------------------------------------------------------
 
 def _events(posts, shares, messages):
     """``(account_id, time)`` of everything an account did: posts, shares, messages sent."""
     parts = [pd.DataFrame({"account_id": posts["account_id"].astype(str).to_numpy(),
-                           "time": _times(posts["time"]).to_numpy(), "kind": "post"}),
+                           "time": forum_times(posts["time"]).to_numpy(), "kind": "post"}),
              pd.DataFrame({"account_id": shares["account_id"].astype(str).to_numpy(),
-                           "time": _times(shares["time"]).to_numpy(), "kind": "share"})]
+                           "time": forum_times(shares["time"]).to_numpy(), "kind": "share"})]
     if messages is not None:
         parts.append(pd.DataFrame({"account_id": messages["sender"].astype(str).to_numpy(),
-                                   "time": _times(messages["time"]).to_numpy(),
+                                   "time": forum_times(messages["time"]).to_numpy(),
                                    "kind": "message"}))
     return pd.concat(parts, ignore_index=True)
 

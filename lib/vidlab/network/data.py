@@ -19,7 +19,7 @@ import pandas as pd
 from vidlab.exceptions import DatasetError
 from vidlab.synth.forums import FILES
 
-__all__ = ["load_forum"]
+__all__ = ["load_forum", "forum_times"]
 
 
 def load_forum(folder):
@@ -41,3 +41,16 @@ def load_forum(folder):
             )
         tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)[columns]
     return tables
+
+
+def forum_times(values):
+    """Naive UTC timestamps from the forum's ISO-8601 strings ("2023-03-01T12:34:56Z") or
+    datetimes; an empty input gives an empty datetime Series.
+
+    >>> forum_times(["2023-03-01T12:34:56Z"]).tolist()
+    [Timestamp('2023-03-01 12:34:56')]
+    """
+    values = pd.Series(values)
+    if len(values) == 0:
+        values = values.astype(object)
+    return pd.to_datetime(values, utc=True, format="ISO8601").dt.tz_convert(None)

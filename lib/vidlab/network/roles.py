@@ -32,7 +32,9 @@ F3                0                   0               0            0
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import require_columns
 from vidlab.exceptions import InvalidParameterError
+from vidlab.network.data import forum_times
 from vidlab.seed import check_seed
 
 __all__ = [
@@ -49,36 +51,13 @@ ROLES = ("administrator", "moderator", "producer", "distributor", "consumer", "l
 MODELS = ("forest", "boosting")
 
 
-# --- helpers shared with vidlab.network.aliases ---------------------------------------------
-
-def _require(table, name, columns, func):
-    """Raise a clear error unless ``table`` is a DataFrame holding every name in ``columns``."""
-    if not isinstance(table, pd.DataFrame):
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {func} must be a pandas DataFrame. "
-            f"Got {type(table).__name__} instead."
-        )
-    missing = [column for column in columns if column not in table.columns]
-    if missing:
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {func} is missing the column(s) {missing}; "
-            f"it has {list(map(str, table.columns))}."
-        )
-
+# --- helpers ---------------------------------------------
 
 def _present(values):
     """Boolean mask: the value is neither missing nor an empty string (CSV blanks)."""
     values = pd.Series(values)
     text = values.astype("string")
     return (values.notna() & text.str.strip().ne("")).fillna(False).to_numpy(bool)
-
-
-def _times(values):
-    """Naive UTC timestamps from ISO-8601 strings ("2023-03-01T12:34:56Z") or datetimes."""
-    values = pd.Series(values)
-    if len(values) == 0:
-        values = values.astype(object)
-    return pd.to_datetime(values, utc=True, format="ISO8601").dt.tz_convert(None)
 
 
 # --- features --------------------------------------------------------------------------------
@@ -171,12 +150,12 @@ def role_features(accounts, posts, messages, shares, threads=None):
     F2                          0                0                  1
     """
     func = "role_features"
-    _require(accounts, "accounts", ["account_id"], func)
-    _require(posts, "posts", ["account_id", "time", "reply_to_account"], func)
-    _require(messages, "messages", ["sender", "recipient", "time"], func)
-    _require(shares, "shares", ["account_id", "media_id", "time"], func)
+    require_columns(accounts, ["account_id"], func, "accounts")
+    require_columns(posts, ["account_id", "time", "reply_to_account"], func, "posts")
+    require_columns(messages, ["sender", "recipient", "time"], func, "messages")
+    require_columns(shares, ["account_id", "media_id", "time"], func, "shares")
     if threads is not None:
-        _require(threads, "threads", ["thread_id", "started_by"], func)
+        require_columns(threads, ["thread_id", "started_by"], func, "threads")
     if accounts["account_id"].duplicated().any():
         duplicates = sorted(accounts.loc[accounts["account_id"].duplicated(), "account_id"])
         raise InvalidParameterError(
@@ -215,10 +194,10 @@ def role_features(accounts, posts, messages, shares, threads=None):
 
     # activity days: posts written, messages sent, media shared
     stamps = pd.concat([
-        pd.DataFrame({"account_id": post_author, "time": _times(posts["time"]).to_numpy()}),
-        pd.DataFrame({"account_id": sender, "time": _times(messages["time"]).to_numpy()}),
+        pd.DataFrame({"account_id": post_author, "time": forum_times(posts["time"]).to_numpy()}),
+        pd.DataFrame({"account_id": sender, "time": forum_times(messages["time"]).to_numpy()}),
         pd.DataFrame({"account_id": shares["account_id"].astype(str).to_numpy(),
-                      "time": _times(shares["time"]).to_numpy()}),
+                      "time": forum_times(shares["time"]).to_numpy()}),
     ], ignore_index=True)
     stamps["day"] = stamps["time"].dt.floor("D")
     out["days_active"] = _nunique(index, stamps["account_id"], stamps["day"])
@@ -226,7 +205,7 @@ def role_features(accounts, posts, messages, shares, threads=None):
     span = (by_account.max() - by_account.min()).dt.days + 1
     out["active_span_days"] = span.reindex(index, fill_value=0).astype("int64")
     if "joined" in accounts.columns:
-        joined = pd.Series(_times(accounts["joined"]).to_numpy(),
+        joined = pd.Series(forum_times(accounts["joined"]).to_numpy(),
                            index=accounts["account_id"].astype(str).to_numpy())
         groups = (accounts["platform"].astype(str).to_numpy() if "platform" in accounts.columns
                   else np.zeros(len(accounts)))
@@ -247,7 +226,7 @@ def _share_features(index, shares):
         "media_id": shares["media_id"].astype(str).to_numpy(),
         "platform": (shares["platform"].astype(str).to_numpy() if "platform" in shares.columns
                      else ""),
-        "time": _times(shares["time"]).to_numpy(),
+        "time": forum_times(shares["time"]).to_numpy(),
         "order": np.arange(len(shares)),
     })
     out["n_shares"] = _count(index, frame["account_id"])
@@ -274,7 +253,7 @@ def _share_features(index, shares):
 def _labels(roles, func):
     """``roles`` as a Series of strings indexed by account_id."""
     if isinstance(roles, pd.DataFrame):
-        _require(roles, "roles", ["account_id", "role"], func)
+        require_columns(roles, ["account_id", "role"], func, "roles")
         roles = roles.set_index("account_id")["role"]
     if not isinstance(roles, pd.Series):
         raise InvalidParameterError(
@@ -449,7 +428,7 @@ def evaluate_roles(features, roles, seed=0, *, groups=None, test_size=0.3, model
                     f"The 'groups' parameter of {func} names a column ({groups!r}), so 'roles' "
                     "must be a DataFrame. Pass a Series indexed by account_id instead."
                 )
-            _require(roles, "roles", ["account_id", groups], func)
+            require_columns(roles, ["account_id", groups], func, "roles")
             groups = roles.set_index("account_id")[groups]
         if not isinstance(groups, pd.Series):
             raise InvalidParameterError(
