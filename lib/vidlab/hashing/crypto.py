@@ -51,11 +51,12 @@ _OPEN_FLAGS = (
 )
 
 
-def parse_algorithms(text, known=ALGORITHMS):
+def parse_algorithms(text, known=ALGORITHMS, *, function=None, parameter="algorithms"):
     """Return the algorithms named in ``text``, deduplicated, in the order of ``known``
     (default :data:`ALGORITHMS`).
 
     ``text`` is a comma-separated string (case and spaces ignored) or an iterable of names.
+    ``function`` and ``parameter`` name the caller in error messages.
 
     >>> parse_algorithms("sha256,MD5,sha256")
     ('md5', 'sha256')
@@ -64,6 +65,7 @@ def parse_algorithms(text, known=ALGORITHMS):
     ...
     vidlab.exceptions.InvalidParameterError: The 'algorithms' parameter ... Got 'sha512' instead.
     """
+    where = f"The {parameter!r} parameter" + (f" of {function}" if function else "")
     names = text.split(",") if isinstance(text, str) else list(text)
     wanted = set()
     for name in names:
@@ -72,14 +74,13 @@ def parse_algorithms(text, known=ALGORITHMS):
             continue  # tolerate "sha256," and "md5,,sha1"; nothing at all is refused below
         if key not in known:
             raise InvalidParameterError(
-                "The 'algorithms' parameter must be a comma-separated subset of "
-                f"{', '.join(known)}. Got {str(name).strip()!r} instead."
+                f"{where} must be one of {', '.join(known)}. "
+                f"Got {str(name).strip()!r} instead."
             )
         wanted.add(key)
     if not wanted:
         raise InvalidParameterError(
-            f"The 'algorithms' parameter must name at least one of {', '.join(known)}. "
-            f"Got {text!r} instead."
+            f"{where} must name at least one of {', '.join(known)}. Got {text!r} instead."
         )
     return tuple(name for name in known if name in wanted)
 

@@ -54,6 +54,7 @@ import pandas as pd
 
 from vidlab.checks import require_columns
 from vidlab.exceptions import DatasetError, InvalidParameterError
+from vidlab.hashing.crypto import parse_algorithms
 from vidlab.hashing.hashsets import (
     ALGORITHMS,
     CATEGORY_LABELS,
@@ -1067,23 +1068,13 @@ def _existing(db, table, column, ids):
 def _algorithms(names, allowed, function, parameter, single=False):
     if names is None:
         return allowed
-    items = names.split(",") if isinstance(names, str) else list(names)
-    chosen = []
-    for raw in items:
-        name = str(raw).strip().lower()
-        if name not in allowed:
-            raise InvalidParameterError(
-                f"The {parameter!r} parameter of {function} must be one of "
-                f"{', '.join(allowed)}. Got {str(raw).strip()!r} instead."
-            )
-        if name not in chosen:
-            chosen.append(name)
-    if not chosen or (single and len(chosen) != 1):
+    chosen = parse_algorithms(names, allowed, function=function, parameter=parameter)
+    if single and len(chosen) != 1:
         raise InvalidParameterError(
-            f"The {parameter!r} parameter of {function} must name "
-            f"{'one algorithm' if single else 'at least one algorithm'}. Got {names!r} instead."
+            f"The {parameter!r} parameter of {function} must name one algorithm. "
+            f"Got {names!r} instead."
         )
-    return tuple(name for name in allowed if name in chosen)
+    return chosen
 
 
 def _media_from_hashset(hashset, quality=None):
