@@ -157,6 +157,9 @@ def test_investigator_answers_agree_with_the_ground_truth(tmp_path):
     answers = {}
     for lesson in run.lessons:
         answers.update(lesson.answers)
+    victim_id = {key: answers.pop(key) for key in list(answers)
+                 if key.split(".")[0] in ("triage", "series", "scenes")}
+    _check_victim_id_answers(victim_id, dataset)
     assert len(answers) == 17
 
     accounts = dataset.ground_truth("forum_accounts")
@@ -185,3 +188,35 @@ def test_investigator_answers_agree_with_the_ground_truth(tmp_path):
     assert answers["aliases.precision"] >= 0.8
     assert 0 < answers["aliases.recall"] <= answers["aliases.recall_linkable"]
     assert answers["aliases.recall_linkable"] >= 0.5
+
+
+def _check_victim_id_answers(answers, dataset):
+    """The victim-identification lessons' answers agree with the seized phone's truth."""
+    assert len(answers) == 11
+    files = dataset.ground_truth("phone_files")
+    series = dataset.ground_truth("phone_series")
+    known = series[series["status"] == "known"]
+    readable_known = files[files["readable"] & files["series_id"].isin(known["series_id"])
+                           & (files["category"] != "thumbnail_cache")]
+    n_known_shots = int(known["n_shots"].sum())
+    assert n_known_shots <= answers["triage.database_media"] <= n_known_shots + len(known)
+    assert answers["triage.n_known_good"] == int(files["in_known_files"].sum())
+    assert answers["triage.n_errors"] == int((~files["readable"]).sum())
+    assert 0 < answers["triage.n_perceptual_only"] <= int(
+        (~files["in_reference_db"] & files["series_id"].isin(known["series_id"])).sum())
+    per_series = readable_known["series_id"].value_counts()
+    assert per_series[answers["triage.top_known_series"]] >= per_series.max() - 2
+    identifiable = (files["in_known_files"] | files["series_id"].isin(known["series_id"])
+                    & files["readable"]).mean()
+    assert 0.8 * identifiable <= answers["triage.share_pre_identified"] <= identifiable + 1e-3
+
+    n_new = int((series["status"] == "new").sum())
+    assert abs(answers["series.n_candidates"] - n_new) <= 1
+    assert answers["series.cluster_recall"] >= 0.6
+    assert answers["scenes.phash_distance"] > 10  # two views of one room: not a copy
+    # the known series whose room a new series was taken in is found (a stray picture of
+    # another known series inside a candidate series may link that series' room too)
+    shares_room = set(known.loc[known["shares_location"], "series_id"])
+    linked_known = {pair.split(":")[1] for pair in answers["scenes.series_links"]}
+    assert shares_room <= linked_known <= set(known["series_id"])
+    assert answers["scenes.link_precision"] >= 0.9

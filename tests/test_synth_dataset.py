@@ -84,7 +84,7 @@ def test_dataset_json_records_recipe_seed_version_and_parts(tiny):
     assert info["preset"] == "tiny"
     assert info["seed"] == 0
     assert info["vidlab_version"] == __version__
-    assert info["parts"] == ["evidence", "world", "forum"]
+    assert info["parts"] == ["evidence", "world", "forum", "phone"]
     assert info["recipe"] == load_recipe("tiny")
     assert info["ground_truth"]["evidence_files"]["file"] == "ground_truth/evidence_files.csv"
     assert sorted(info) == ["format", "ground_truth", "name", "parts", "preset", "recipe",
@@ -94,10 +94,11 @@ def test_dataset_json_records_recipe_seed_version_and_parts(tiny):
 def test_generated_layout(tiny):
     names = sorted(path.name for path in tiny.iterdir())
     assert names == ["MANIFEST.sha256", "dataset.json", "evidence", "forum", "ground_truth",
-                     "world"]
+                     "phone", "world"]
     assert sorted(p.name for p in (tiny / "ground_truth").iterdir()) == [
         "evidence_files.csv", "forum_accounts.csv", "forum_events.csv", "forum_persons.csv",
-        "world_devices.csv", "world_images.csv", "world_locations.csv",
+        "phone_files.csv", "phone_locations.csv", "phone_series.csv", "world_devices.csv",
+        "world_images.csv", "world_locations.csv",
         "world_series.csv", "world_variants.csv", "world_videos.csv"]
     assert not list(tiny.parent.glob(".tiny.*")), "the staging folder was left behind"
 
@@ -107,9 +108,10 @@ def test_load_dataset_gives_info_paths_and_typed_ground_truth(tiny):
     assert dataset.root == tiny
     assert dataset.seed == 0
     assert dataset.info["preset"] == "tiny"
-    assert dataset.parts == ["evidence", "world", "forum"]
+    assert dataset.parts == ["evidence", "world", "forum", "phone"]
     assert dataset.tables == ["evidence_files", "forum_accounts", "forum_events", "forum_persons",
-                              "world_devices", "world_images", "world_locations",
+                              "phone_files", "phone_locations", "phone_series", "world_devices",
+                              "world_images", "world_locations",
                               "world_series", "world_variants", "world_videos"]
     assert dataset.path("evidence") == tiny / "evidence"
     files = dataset.ground_truth("evidence_files")
@@ -124,7 +126,7 @@ def test_load_dataset_names_what_exists(tiny):
     with pytest.raises(InvalidParameterError, match="use one of evidence_files"):
         dataset.ground_truth("files")
     with pytest.raises(InvalidParameterError, match="use one of evidence"):
-        dataset.path("phone")
+        dataset.path("laptop")
 
 
 def test_load_dataset_of_a_folder_without_dataset_json(tmp_path):
