@@ -207,3 +207,135 @@ def test_cli_database_import_builds_the_same_database(case, tmp_path, capsys):
     with ReferenceDatabase(built) as new, ReferenceDatabase(case["database"]) as old:
         assert new.series_table().equals(old.series_table())
         assert new.media_table().equals(old.media_table())
+
+
+# ---------------------------------------------------------------------- scene linking
+
+
+def _majority_truth(case):
+    merged = case["merged"]
+    candidates = merged[merged["status"] == "candidate"]
+    return candidates.groupby("series_id")["series_id_true"].agg(lambda s: s.mode().iloc[0])
+
+
+def test_scene_linking_places_the_series_that_shares_a_room(case):
+    series = case["result"].series.set_index("series_id")
+    truth = case["series"].set_index("series_id")
+    majority = _majority_truth(case)
+    shared = [sid for sid, true in majority.items() if truth.at[true, "shares_location"]]
+    assert shared  # seed 1: one new series was taken in the room of identified known S0005
+    for sid in majority.index:
+        row = series.loc[sid]
+        if sid in shared:
+            best = row["linked_series"].split("; ")[0]
+            assert truth.at[best, "location_id"] == truth.at[majority[sid], "location_id"]
+            assert truth.at[best, "identified"]
+            assert row["linked_country"] == truth.at[best, "country"]
+            assert row["linked_location"] == truth.at[best, "city"]
+            assert row["linked_status"] == "identified"
+            assert row["scene_inliers"] >= 16
+            assert row["scene_query"] and row["scene_reference"]
+            assert row["refer_to"].startswith(truth.at[majority[sid], "country"])
+            assert f"same room as known series {best}" in row["clues"]
+        else:
+            assert row["linked_series"] == "" and row["scene_inliers"] < 16
+    known = series[series["kind"] == "known"]
+    assert (known["linked_series"] == "").all() and (known["scene_inliers"] == 0).all()
+    scores = evaluate_triage(case["result"], case["truth"], truth_series=case["series"])
+    assert scores["link_precision"] == scores["link_recall"] == 1.0
+    assert scores["n_scene_links"] == scores["n_linkable_series"] == len(shared)
+
+
+def test_scene_linking_in_report(case, tmp_path):
+    html = write_triage(case["result"], tmp_path / "out")["report"].read_text("utf-8")
+    section = html.split("<h2>4. Location</h2>")[1].split("<h2>5. Referral</h2>")[0]
+    assert "<h3>Scene linking</h3>" in section
+    linked = case["result"].series.query("linked_series != ''")
+    for row in linked.itertuples():
+        assert f"<td>{row.linked_series}</td>" in section
+        assert row.scene_query in section
+
+
+def test_scene_linking_without_gps_refers_to_the_case_country(case, tmp_path):
+    # a small device: the pictures of the new series that shares a room, without their GPS
+    # tags, and the known series' pictures
+    from PIL import Image
+
+    truth, series = case["truth"], case["series"].set_index("series_id")
+    new = series[(series["status"] == "new") & series["shares_location"]].index[0]
+    room = series.at[new, "location_id"]
+    known = series[(series["status"] == "known") & (series["location_id"] == room)].index[0]
+    device = tmp_path / "phone"
+    for path in truth.loc[truth["category"] == "new_series"].query(
+            "series_id == @new")["path"]:
+        (device / path).parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(case["device"] / path) as image:
+            exif = image.getexif()
+            exif.pop(0x8825, None)  # GPSInfo
+            image.save(device / path, quality=92, exif=exif.tobytes())
+    for path in truth.query("category == 'known_material' and series_id == @known")["path"]:
+        (device / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(case["device"] / path, device / path)
+    result = triage(device, case["database"], min_series_size=2)
+    candidates = result.series[result.series["kind"] == "new"]
+    assert len(candidates) >= 1
+    top = candidates.sort_values("scene_inliers").iloc[-1]
+    assert top["linked_series"].split("; ")[0] == known
+    assert top["places"] == "" and top["country"] == series.at[known, "country"]
+    assert top["refer_to"] == (f"{series.at[known, 'country']} (same room as known series "
+                               f"{known}, case {series.at[known, 'case_id']})")
+    off = triage(device, case["database"], min_series_size=2, scene_linking=False)
+    assert (off.series["linked_series"] == "").all()
+    assert (off.series["scene_inliers"] == 0).all()
+    assert not off.series["refer_to"].str.contains("same room").any()
+    html = write_triage(off, tmp_path / "off")["report"].read_text("utf-8")
+    assert "Scene linking was not run." in html
+
+
+@pytest.mark.parametrize("option", [{"scene_linking": "yes"}, {"min_inliers": 0},
+                                    {"scene_pictures": 0}, {"scene_pictures": 2.5}])
+def test_bad_scene_linking_parameters(case, option):
+    name = next(iter(option))
+    with pytest.raises(InvalidParameterError, match=f"'{name}'"):
+        triage(case["device"], case["database"], **option)
+
+
+def test_evaluate_links_needs_series_columns(case):
+    with pytest.raises(InvalidParameterError, match="location_id"):
+        evaluate_triage(case["result"], case["truth"],
+                        truth_series=case["series"].drop(columns="location_id"))
+
+
+def test_untimed_look_alikes_do_not_bridge_two_series():
+    # scanned pages chain by pHash (x1 ~ x2 ~ x3 ~ x4); x1 resembles series A, x4 series B:
+    # the chain must neither join A to B nor be attached; an edited copy of A is attached
+    from vidlab.victimid.triage import _cluster
+
+    def bits(*ranges):
+        value = 0
+        for start, stop in ranges:
+            for bit in range(start, stop):
+                value |= 1 << bit
+        return f"{value:016x}"
+
+    far = ["ce14abeeabb8e5a9", "ced5352505cc99f5", "83ec603f7806adc1", "492a477ca1570477"]
+    x = [bits(), bits((0, 8)), bits((0, 16)), bits((0, 24))]
+    a, b = bits((40, 52)), bits((0, 24), (52, 64))
+    rows = [("a0.jpg", "D1", "2024-01-01 10:00:00", a),
+            ("a1.jpg", "D1", "2024-01-01 10:05:00", far[0]),
+            ("a2.jpg", "D1", "2024-01-01 10:10:00", far[1]),
+            ("b0.jpg", "D2", "2024-03-01 10:00:00", b),
+            ("b1.jpg", "D2", "2024-03-01 10:05:00", far[2]),
+            ("b2.jpg", "D2", "2024-03-01 10:10:00", far[3]),
+            ("edited.jpg", "", "", bits((40, 52), (60, 64)))]
+    rows += [(f"scan{i}.jpg", "", "", value) for i, value in enumerate(x)]
+    files = pd.DataFrame(rows, columns=["path", "device", "captured", "phash"]).assign(
+        status="", media="image", pdq="", pdq_quality=0, latitude=float("nan"),
+        series_id="", series_status="")
+    _cluster(files, 3600.0, 3, 16)
+    series = files.set_index("path")["series_id"]
+    assert series["a0.jpg"] != "" and series["b0.jpg"] != ""
+    assert series["a0.jpg"] != series["b0.jpg"]
+    assert series["edited.jpg"] == series["a0.jpg"]
+    assert (series[[f"scan{i}.jpg" for i in range(4)]] != series["a0.jpg"]).all()
+    assert (series[[f"scan{i}.jpg" for i in range(4)]] != series["b0.jpg"]).all()

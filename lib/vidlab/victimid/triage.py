@@ -26,8 +26,15 @@
    first path. Big, located and recent series come first: more to analyse, a place to start
    from, and a child who may still be at risk.
 6. **Location and referral** - GPS positions are clustered into places
-   (:func:`vidlab.metadata.places.cluster_places`); each candidate series gets the country of
-   its places, else of a known series taken with the same device, as its referral country.
+   (:func:`vidlab.metadata.places.cluster_places`). **Scene linking** places a series without
+   GPS: up to ``scene_pictures`` pictures of each candidate series (wide views first) are
+   matched (:func:`vidlab.victimid.scenes.link_scenes`: ORB keypoints, RANSAC inliers) with
+   as many pictures of each known series on the device whose location or country the
+   database holds; from ``min_inliers`` inliers the series is linked to that known series
+   (``linked_series``, its ``linked_location``, ``linked_country``, ``linked_status``, the
+   best ``scene_inliers`` and the pair of pictures). Each candidate series gets as referral
+   country the country of its places, else of the identified known series taken in the same
+   room (refer to it, naming that case), else of a known series taken with the same device.
 
 :func:`write_triage` writes ``files.csv`` (:data:`FILE_COLUMNS`), ``series.csv``
 (:data:`SERIES_COLUMNS`) and ``report.html`` (self-contained: a few thumbnails of each
@@ -50,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from vidlab.exceptions import DatasetError, InvalidParameterError
+from vidlab.victimid.scenes import DEFAULT_MIN_INLIERS
 
 __all__ = [
     "FILE_COLUMNS",
@@ -74,6 +82,8 @@ SERIES_COLUMNS = (
     "series_id", "kind", "status", "rank", "score", "n_files", "n_pictures", "n_exact",
     "n_perceptual", "n_gps", "devices", "cameras", "first_capture", "last_capture", "places",
     "country", "case_id", "linked_known_series", "refer_to", "clues",
+    "linked_series", "linked_location", "linked_country", "linked_status", "scene_inliers",
+    "scene_query", "scene_reference",
 )
 REPORT_SECTIONS = ("1. Seizure", "2. Comparison with the database",
                    "3. Analysis of new material", "4. Location", "5. Referral")
@@ -82,6 +92,8 @@ RANK_RULE = ("score = distinct pictures / largest number of distinct pictures (0
              "without times); ties: more pictures, then first path")
 PDQ_MAX, PHASH_MAX, PDQ_MIN_QUALITY = 31, 10, 50
 _THUMBNAILS_PER_SERIES = 4
+#: Pictures per series compared by scene linking (default of ``scene_pictures``).
+SCENE_PICTURES = 4
 
 
 @dataclass
@@ -229,7 +241,8 @@ def _case_country(case_id):
 
 
 def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
-           min_series_size=3, attach_phash=16):
+           min_series_size=3, attach_phash=16, scene_linking=True,
+           min_inliers=DEFAULT_MIN_INLIERS, scene_pictures=SCENE_PICTURES):
     """Triage an extracted device against a reference database (see the module docstring).
 
     Parameters
@@ -253,6 +266,16 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
         A picture without capture time and without near-duplicate among timed pictures joins
         the group of its nearest timed picture within this pHash distance (edited copies,
         crops); ``attach_phash <= 10`` turns this off.
+    scene_linking : bool
+        Link each candidate series to a place: match its pictures
+        (:func:`~vidlab.victimid.scenes.match_scenes`) with the pictures on the device that
+        matched known series whose location or country the database holds (step 6).
+    min_inliers : int
+        Inliers from which two pictures show the same room (scene linking).
+    scene_pictures : int
+        Pictures compared per series, on each side (wide views first: the most JPEG bytes
+        per pixel; camera originals before copies); bounds the cost to
+        ``(candidates x known series) x scene_pictures**2`` picture pairs.
 
     Returns
     -------
@@ -293,6 +316,16 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
         raise InvalidParameterError(
             f"The 'attach_phash' parameter of triage must be an int in [0, 64]. "
             f"Got {attach_phash!r} instead.")
+    if not isinstance(scene_linking, bool):
+        raise InvalidParameterError(
+            f"The 'scene_linking' parameter of triage must be True or False. "
+            f"Got {scene_linking!r} instead.")
+    for name, value, low in (("min_inliers", min_inliers, 1),
+                             ("scene_pictures", scene_pictures, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise InvalidParameterError(
+                f"The {name!r} parameter of triage must be an int >= {low}. "
+                f"Got {value!r} instead.")
     known = {} if known_files is None else load_known_files(known_files)
     db, owned = _open_database(database)
     try:
@@ -300,6 +333,9 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
         meta = read_metadata([device], jobs=jobs, relative_to=device, pixels=False)
         meta = meta.set_index("path").reindex(hashes["path"]).reset_index()
         files = _seizure(hashes, meta, known)
+        files["_pixels"] = (pd.to_numeric(meta["width"], errors="coerce").fillna(0)
+                            * pd.to_numeric(meta["height"], errors="coerce").fillna(0)
+                            ).to_numpy()
         links = link_devices(meta[files["media"].isin(["image", "video"]).to_numpy()])
         labels = dict(zip(links["path"], links["device"], strict=True))
         files["device"] = [labels.get(path, "") for path in files["path"]]
@@ -312,7 +348,9 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
             db.close()
     places = _places(files, meta)
     _cluster(files, time_gap_s, min_series_size, attach_phash)
-    series = _series_table(files, known_series)
+    scene = (_scene_links(files, device, known_series, min_inliers, scene_pictures, jobs)
+             if scene_linking else {})
+    series = _series_table(files, known_series, scene)
     elapsed = time.perf_counter() - start
     summary = _summary(files, series, stats, elapsed)
     return TriageResult(files=files[list(FILE_COLUMNS)], series=series, places=places,
@@ -320,6 +358,9 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
                         parameters={"time_gap_s": float(time_gap_s),
                                     "min_series_size": min_series_size,
                                     "attach_phash": attach_phash,
+                                    "scene_linking": scene_linking,
+                                    "min_inliers": min_inliers,
+                                    "scene_pictures": scene_pictures,
                                     "known_files": known_files is not None,
                                     "database": str(getattr(db, "path", database))})
 
@@ -442,21 +483,31 @@ def _cluster(files, time_gap_s, min_series_size, attach_phash):
                             PDQ_MAX):
         for union in (groups.union, copies.union):
             union(int(where[a]), int(where[b]))
-    # edited copies (crops, strong edits) without a capture time: attach to the group of the
-    # nearest picture within attach_phash, if that group has capture times
+    # edited copies (crops, strong edits) without a capture time: a group without capture
+    # times joins the timed group that at least half of its members resemble (a picture
+    # within attach_phash), the nearest on ties - one group only, so that an untimed group
+    # never bridges two timed ones, and a chain of look-alikes (scanned pages) that touches
+    # a series at one end stays apart
     timed = np.array([clock is not None for clock in clocks])
     if attach_phash > PHASH_MAX and len(with_phash) > 1:
-        near = {}
+        has_time = {groups.find(k) for k in np.flatnonzero(timed)}
+        near = {}  # (untimed group, timed group) -> {member: (distance, timed picture)}
         for a, b in _near_pairs(list(phash[with_phash]), attach_phash):
             i, j = int(with_phash[a]), int(with_phash[b])
             for x, y in ((i, j), (j, i)):
-                if not timed[x] and timed[y]:
-                    near.setdefault(x, []).append(y)
-        has_time = {groups.find(k) for k in np.flatnonzero(timed)}
-        chosen = {x: min(ys, key=lambda y: (_hamming(phash[x], phash[y]), y))
-                  for x, ys in near.items() if groups.find(x) not in has_time}
-        for x, y in chosen.items():
-            groups.union(x, y)
+                root = groups.find(x)
+                if not timed[x] and timed[y] and root not in has_time:
+                    members = near.setdefault((root, groups.find(y)), {})
+                    candidate = (_hamming(phash[x], phash[y]), y)
+                    members[x] = min(members.get(x, candidate), candidate)
+        sizes = pd.Series([groups.find(i) for i in with_phash]).value_counts().to_dict()
+        best = {}  # untimed group -> (-members near, distance, timed picture)
+        for (root, _), members in near.items():
+            distance, y = min(members.values())
+            best[root] = min(best.get(root, (0, 0, -1)), (-len(members), distance, y))
+        for root, (count, _, y) in best.items():
+            if -2 * count >= sizes.get(root, 1):
+                groups.union(root, y)
     roots = np.array([groups.find(i) for i in range(n)], dtype=np.int64)
     pictures = np.array([copies.find(i) for i in range(n)], dtype=np.int64)
     files.loc[files["status"] == "", "status"] = "unmatched"
@@ -498,7 +549,78 @@ def _cluster(files, time_gap_s, min_series_size, attach_phash):
         files.loc[rows, "n_pictures"] = x["n"]
 
 
-def _series_table(files, known_series):
+def _wide_first(part, limit):
+    """Up to ``limit`` distinct pictures of ``part`` (rows of files): originals (exact
+    matches, EXIF) before copies, then the most JPEG bytes per pixel first - a wide view of a
+    room holds more detail than a close-up of a socket or a poster - skipping
+    near-duplicates (pHash <= PHASH_MAX) of a picture already chosen."""
+    part = part[(part["media"] == "image") & (part["_pixels"] > 0)]
+    order = part.assign(_copy=(part["status"] == "known_perceptual") | (part["make"] == ""),
+                        _detail=-part["size"] / part["_pixels"])
+    chosen, seen = [], []
+    for path, phash in order.sort_values(["_copy", "_detail", "path"])[["path", "phash"]].values:
+        if phash and any(_hamming(phash, other) <= PHASH_MAX for other in seen):
+            continue
+        chosen.append(path)
+        if phash:
+            seen.append(phash)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def _scene_links(files, device, known_series, min_inliers, per_series, jobs):
+    """Scene linking of the candidate series with the known series that have a place:
+    ``{candidate series: {linked_series, linked_location, linked_country, linked_status,
+    linked_case, scene_inliers, scene_query, scene_reference}}``."""
+    from vidlab.victimid.scenes import link_scenes
+
+    placed = known_series[(known_series["location"] != "") | (known_series["country"] != "")]
+    info = placed.set_index("series_id")
+    known = files[files["status"].isin(["known_exact", "known_perceptual"])
+                  & files["series_id"].isin(info.index)]
+    references = [(path, sid) for sid, part in known.groupby("series_id", sort=True)
+                  for path in _wide_first(part, per_series)]
+    queries = [(path, sid) for sid, part in files[files["status"] == "candidate"].groupby(
+        "series_id", sort=True) for path in _wide_first(part, per_series)]
+    if not references or not queries:
+        return {}
+    relative = {str(device / path): path for path, _ in queries + references}
+    series_of = {str(device / path): sid for path, sid in queries}
+    links = link_scenes([str(device / path) for path, _ in queries],
+                        pd.DataFrame({"path": [str(device / p) for p, _ in references],
+                                      "location_id": [sid for _, sid in references]}),
+                        min_inliers=min_inliers, jobs=jobs, top_k=len(info))
+    best = {}  # candidate -> known series -> (inliers, query, reference)
+    for query, known_id, reference, inliers in links[links["location_id"] != ""][
+            ["query", "location_id", "reference", "inliers"]].values:
+        per = best.setdefault(series_of[query], {})
+        value = (int(inliers), relative[query], relative[reference])
+        if known_id not in per or (-value[0], value[1:]) < (-per[known_id][0],
+                                                             per[known_id][1:]):
+            per[known_id] = value
+    result = {}
+    for sid, per in best.items():
+        ranked = sorted(per.items(), key=lambda item: (-item[1][0], item[0]))
+        linked = [k for k, (inliers, _, _) in ranked if inliers >= min_inliers and inliers > 0]
+        top, (inliers, query, reference) = ranked[0]
+        entry = {"scene_inliers": inliers}
+        if linked:
+            row = info.loc[top]
+            entry.update(linked_series="; ".join(linked), linked_location=row["location"],
+                         linked_country=row["country"], linked_status=row["status"],
+                         linked_case=row["case_id"], scene_query=query,
+                         scene_reference=reference)
+        result[sid] = entry
+    return result
+
+
+_LINK_FIELDS = ("linked_series", "linked_location", "linked_country", "linked_status",
+                "scene_query", "scene_reference")
+
+
+def _series_table(files, known_series, scene=None):
+    scene = scene or {}
     known_series = known_series.set_index("series_id")
     devices_of_known = {}
     for sid, part in files[files["status"].isin(["known_exact", "known_perceptual"])].groupby(
@@ -526,13 +648,25 @@ def _series_table(files, known_series):
                "devices": _distinct(part["device"]), "cameras": cameras,
                "first_capture": times[0] if times else "",
                "last_capture": times[-1] if times else "", "places": places,
-               "linked_known_series": "; ".join(linked)}
+               "linked_known_series": "; ".join(linked),
+               **dict.fromkeys(_LINK_FIELDS, ""), "scene_inliers": 0}
         if new:
+            link = scene.get(sid, {})
+            row.update({name: link.get(name, "") for name in _LINK_FIELDS},
+                       scene_inliers=int(link.get("scene_inliers", 0)))
+            same_room = row["linked_series"].split("; ")[0]
             gps_countries = part.loc[part["country"] != "", "country"]
             linked_countries = [known_series.at[k, "country"] for k in linked
                                 if k in known_series.index and known_series.at[k, "country"]]
-            country = (gps_countries.value_counts().index[0] if len(gps_countries)
-                       else (linked_countries[0] if linked_countries else ""))
+            refer_to = ""
+            if len(gps_countries):
+                country = gps_countries.value_counts().index[0]
+            elif row["linked_country"]:
+                country = row["linked_country"]
+                case = f", case {link['linked_case']}" if link.get("linked_case") else ""
+                refer_to = f"{country} (same room as known series {same_room}{case})"
+            else:
+                country = linked_countries[0] if linked_countries else ""
             clues = [f"{row['n_files']} files ({row['n_pictures']} distinct pictures)"]
             if cameras:
                 clues.append(f"camera {cameras}")
@@ -542,9 +676,16 @@ def _series_table(files, known_series):
                 clues.append(f"GPS near {places}")
             if linked:
                 clues.append(f"same device as known series {', '.join(linked)}")
+            if same_room:
+                where = ", ".join(v for v in (row["linked_location"], row["linked_country"])
+                                  if v)
+                clues.append(f"same room as known series {same_room} ({row['linked_status']}"
+                             f"{': ' + where if where else ''}; {row['scene_inliers']} "
+                             f"inliers)")
             row.update(status="new", rank=int(part["rank"].iloc[0]),
                        score=float(part["score"].iloc[0]), country=country, case_id="",
-                       refer_to=country or "ICSE (country unknown)", clues="; ".join(clues))
+                       refer_to=refer_to or country or "ICSE (country unknown)",
+                       clues="; ".join(clues))
         else:
             info = (known_series.loc[sid] if sid in known_series.index
                     else pd.Series({"status": "", "country": "", "case_id": ""}))
@@ -561,7 +702,7 @@ def _series_table(files, known_series):
     table["order"] = np.where(table["kind"] == "new", table["rank"], 10**6)
     table = table.sort_values(["order", "series_id"], kind="stable").drop(columns="order")
     return table.reset_index(drop=True).astype({"rank": "int64", "score": "float64",
-                                                "n_files": "int64"})
+                                                "n_files": "int64", "scene_inliers": "int64"})
 
 
 def _summary(files, series, stats, elapsed):
@@ -641,6 +782,19 @@ src="data:image/jpeg;base64,{{ t.data }}">{% endfor %}</div>
 <th>series</th></tr>{% for p in places %}<tr><td>{{ p.place }}</td><td>{{ p.n_files }}</td>
 <td>{{ p.city }}</td><td>{{ p.country }}</td><td>{{ p.city_km }}</td><td>{{ p.series }}</td></tr>
 {% endfor %}</table>{% else %}<p>No file carries GPS positions.</p>{% endif %}
+<h3>Scene linking</h3>
+{% if not scene_linking %}<p>Scene linking was not run.</p>
+{% elif scene %}<p>Pictures of each candidate series (up to {{ scene_pictures }}, wide views
+first) matched with pictures on the device of known series whose place the database holds:
+the same room from another viewpoint when at least {{ min_inliers }} keypoint pairs agree
+with one camera motion (RANSAC inliers). A link is a lead to check, not a proof.</p>
+<table><tr><th>series</th><th>same room as</th><th>status</th><th>location</th>
+<th>country</th><th>inliers</th><th>pictures</th><th>send to</th></tr>
+{% for r in scene %}<tr><td>{{ r.series_id }}</td><td>{{ r.linked_series or "-" }}</td>
+<td>{{ r.linked_status }}</td><td>{{ r.linked_location }}</td><td>{{ r.linked_country }}</td>
+<td>{{ r.scene_inliers }}</td><td>{% if r.scene_query %}{{ r.scene_query }} ~
+{{ r.scene_reference }}{% endif %}</td><td>{{ r.refer_to }}</td></tr>{% endfor %}</table>
+{% else %}<p>No candidate series.</p>{% endif %}
 <h2>5. Referral</h2>
 {% if referrals %}<table><tr><th>series</th><th>kind</th><th>send to</th><th>clues</th></tr>
 {% for r in referrals %}<tr><td>{{ r.series_id }}</td>
@@ -696,7 +850,11 @@ def _render(result):
                          | (series["status"] == "identified")].to_dict("records"),
         pdq_max=PDQ_MAX, pdq_quality=PDQ_MIN_QUALITY, phash_max=PHASH_MAX,
         gap=result.parameters.get("time_gap_s"),
-        min_size=result.parameters.get("min_series_size"), rank_rule=RANK_RULE)
+        min_size=result.parameters.get("min_series_size"), rank_rule=RANK_RULE,
+        scene_linking=result.parameters.get("scene_linking", False),
+        scene_pictures=result.parameters.get("scene_pictures"),
+        min_inliers=result.parameters.get("min_inliers"),
+        scene=candidates.to_dict("records"))
 
 
 def write_triage(result, out_dir):
@@ -734,7 +892,7 @@ def write_triage(result, out_dir):
 # ---------------------------------------------------------------------- evaluation
 
 
-def evaluate_triage(result, truth_files):
+def evaluate_triage(result, truth_files, *, truth_series=None):
     """Score a triage against the ground truth ``files`` of
     :func:`vidlab.synth.seized.make_seized_device`.
 
@@ -747,6 +905,15 @@ def evaluate_triage(result, truth_files):
     ``cluster_f1`` (pairwise, over the files of new series plus any file placed in a
     candidate series holding one; files outside candidate series count as singletons) and
     ``n_new_series`` / ``n_candidate_series``.
+
+    With ``truth_series`` (the ground truth ``series`` of the same device: series_id, status,
+    location_id, identified), scene links are scored too: each candidate series stands for
+    the true series most of its files belong to; its link (``linked_series``, the best
+    known series) is right when that known series was taken in the same room.
+    ``link_precision`` = right links / links (1.0 without links), ``link_recall`` = candidate
+    series of a new series with a right link / those whose room holds an identified known
+    series (``n_linkable_series``; the database gives a place to identified series only),
+    ``n_scene_links``.
 
     >>> import pandas as pd
     >>> files = pd.DataFrame({"path": ["a", "b", "c"], "status": ["known_good", "candidate",
@@ -803,6 +970,7 @@ def evaluate_triage(result, truth_files):
     pairs = pair_scores(predicted.where(predicted != "", solo)[universe].tolist(),
                         series_id.where(new_true, solo)[universe].tolist())
     n = len(files)
+    links = {} if truth_series is None else _link_scores(result, truth, truth_series)
     return {
         "n_files": n,
         "share_pre_identified": ratio((good_pred | known_pred).sum(), n),
@@ -820,4 +988,41 @@ def evaluate_triage(result, truth_files):
         "n_candidate_series": int(status.eq("candidate").groupby(files["series_id"]).any().sum()),
         "n_errors": int((status == "error").sum()),
         "n_unreadable_truth": int((~readable).sum()),
+        **links,
     }
+
+
+def _link_scores(result, truth, truth_series):
+    from vidlab.checks import require_columns
+
+    require_columns(truth_series, ["series_id", "status", "location_id", "identified"],
+                    "evaluate_triage", "truth_series")
+    series = result.series
+    if "linked_series" not in series.columns:
+        raise InvalidParameterError(
+            "The 'result' of evaluate_triage has no scene links (a series table without "
+            "'linked_series'): run triage with scene_linking=True.")
+    where = dict(zip(truth_series["series_id"].astype(str),
+                     truth_series["location_id"].astype(str), strict=True))
+    new_ids = set(truth_series.loc[truth_series["status"] == "new", "series_id"].astype(str))
+    placed = set(truth_series.loc[(truth_series["status"] == "known")
+                                  & truth_series["identified"].astype(bool),
+                                  "location_id"].astype(str))
+    files = result.files[result.files["status"] == "candidate"]
+    true_id = files["path"].astype(str).map(truth["series_id"].fillna("").astype(str))
+    n_links = n_right = n_linkable = n_found = 0
+    for row in series[series["kind"] == "new"].itertuples():
+        members = true_id[files["series_id"] == row.series_id]
+        members = members[members != ""]
+        majority = members.value_counts().index[0] if len(members) else ""
+        location = where.get(majority, "") if majority in new_ids else ""
+        best = str(row.linked_series).split("; ")[0] if row.linked_series else ""
+        right = bool(best) and location != "" and where.get(best) == location
+        n_links += bool(best)
+        n_right += right
+        if location in placed:
+            n_linkable += 1
+            n_found += right
+    return {"link_precision": round(n_right / n_links, 4) if n_links else 1.0,
+            "link_recall": round(n_found / n_linkable, 4) if n_linkable else 1.0,
+            "n_scene_links": n_links, "n_linkable_series": n_linkable}
