@@ -65,11 +65,13 @@ __all__ = [
     "load_countries",
     "make_ean13",
     "make_location",
+    "outdoor_image",
     "random_view",
     "render_canvas",
     "render_document",
     "render_scene",
     "render_texture",
+    "socket_image",
 ]
 
 # --- reference tables ------------------------------------------------------------------------
@@ -1371,6 +1373,40 @@ def _draw_socket(draw, cx, cy, size, plug_type, plate):
         raise InvalidParameterError(
             f"Unknown plug type {plug_type!r}: use {', '.join(PLUG_TYPES)}."
         )
+
+
+def socket_image(plug_type, size=(96, 96), plate=(246, 246, 242), wall=(214, 226, 232)):
+    """A wall socket of IEC ``plug_type`` alone on a plain wall, drawn as in the rooms.
+
+    The socket is half as wide as the picture's smaller side.
+
+    >>> socket_image("F", size=(64, 48)).size
+    (64, 48)
+    """
+    if plug_type not in PLUG_TYPES:
+        raise InvalidParameterError(
+            f"The 'plug_type' parameter must be one of {', '.join(PLUG_TYPES)}. "
+            f"Got {plug_type!r} instead."
+        )
+    w, h = size
+    image = Image.new("RGB", (int(w), int(h)), tuple(wall))
+    width = min(w, h / (1.6 if plug_type in ("A", "B") else 1.0)) * 0.5
+    _draw_socket(ImageDraw.Draw(image), w / 2, h / 2, width, plug_type, tuple(plate))
+    return image
+
+
+def outdoor_image(climate, size=(160, 120), rng=0):
+    """The view out of a window onto ``climate``, drawn as in the rooms (without the frame).
+
+    >>> outdoor_image("snowy", (80, 60), make_rng(0)).size
+    (80, 60)
+    """
+    if climate not in CLIMATES:
+        raise InvalidParameterError(
+            f"The 'climate' parameter must be one of {', '.join(CLIMATES)}. "
+            f"Got {climate!r} instead."
+        )
+    return _outdoor(climate, (int(size[0]), int(size[1])), make_rng(rng))
 
 
 # --- poster and package ----------------------------------------------------------------------

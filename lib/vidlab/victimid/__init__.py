@@ -7,6 +7,10 @@
 - :mod:`~vidlab.victimid.scenes` - scene linking where perceptual hashes fail: ORB keypoints,
   RANSAC-verified matches between pictures of one room from other viewpoints
   (:func:`match_scenes`, :func:`link_scenes`), evaluated against ground truth.
+- :mod:`~vidlab.victimid.clues` - location clues in the pictures (EAN-13 barcodes and their
+  GS1 prefix, socket plug type, script, climate through the window), combined into a ranked
+  list of candidate countries (:func:`series_clues`, :func:`rank_countries`), evaluated
+  against ground truth.
 - :mod:`~vidlab.victimid.triage` - :func:`triage` of a seized device (``vidlab triage``): set
   aside known-good files, match known material exactly and perceptually, group the rest into
   candidate series, rank them, and :func:`write_triage` the tables and an HTML report;
@@ -20,6 +24,13 @@ patterns and text, never people.
 (3, ('identified', 'unidentified'))
 """
 
+from vidlab.victimid.clues import (
+    evaluate_location_clues,
+    plot_country_ranking,
+    rank_countries,
+    read_barcodes,
+    series_clues,
+)
 from vidlab.victimid.database import (
     LINK_COLUMNS,
     LINK_KINDS,
@@ -65,13 +76,18 @@ __all__ = [
     "SceneMatch",
     "TriageResult",
     "choose_min_inliers",
+    "evaluate_location_clues",
     "evaluate_scene_links",
     "evaluate_triage",
     "link_scenes",
     "load_known_files",
     "match_scenes",
+    "plot_country_ranking",
     "plot_scene_match",
+    "rank_countries",
+    "read_barcodes",
     "scene_features",
+    "series_clues",
     "triage",
     "write_triage",
 ]

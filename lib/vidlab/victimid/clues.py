@@ -1,0 +1,983 @@
+"""Location clues: what a room shows about the country it is in, and a ranked list of countries.
+
+Victim-identification analysts narrow down where a picture was taken from what the room
+shows: the wall socket, the script of the text on a poster or package, the GS1 prefix of a
+product's barcode, the weather and landscape through the window. This module detects those
+clues in the synthetic world's pictures (:mod:`vidlab.synth.world`) and combines them:
+
+* :func:`read_barcodes` - valid EAN-13 codes, read by the module's own scanline decoder: it
+  finds bar regions, straightens them, fits the whole 95-module pattern (with the blur of the
+  drawing) digit by digit and keeps only codes with a correct check digit and a near-perfect
+  fit. It reads close-ups of a package; in a view of the whole room the bars are thinner than
+  a pixel and no code is reported (the decoder declines rather than guesses).
+* :func:`detect_plug_type` - normalised cross-correlation with socket templates drawn by the
+  world's own socket drawing at several scales (a score per IEC plug type).
+* :func:`detect_script` - text lines found by local contrast, cut into windows and classified
+  by a linear model on HOG features, trained on text drawn with the world's fonts.
+* :func:`detect_climate` - a linear model on colour histograms, trained on pictures of other
+  (training) rooms.
+* :func:`series_clues` combines the pictures of a series (the best evidence per clue);
+  :func:`rank_countries` turns clues into a ranked list of countries with a transparent naive
+  Bayes model whose likelihoods are the clues' measured reliabilities; and
+  :func:`evaluate_location_clues` scores clues and rankings against ground truth.
+
+The models are trained on first use from fixed seeds (a few seconds, then cached for the
+process); nothing is downloaded. Note for real cases: a GS1 prefix says where a barcode was
+*registered*, not where the product was made or sold, so it is a strong but not a certain clue.
+
+>>> from vidlab.seed import make_rng
+>>> from vidlab.synth import world
+>>> read_barcodes(world.barcode_image("4006381333931", module=2))
+['4006381333931']
+>>> ranking = rank_countries({"gs1_prefix": "400", "plug_type": "F"})
+>>> ranking.iloc[0][["country", "name"]].tolist()
+['DE', 'Germany']
+"""
+
+import functools
+import itertools
+import os
+
+import numpy as np
+import pandas as pd
+from PIL import Image, ImageFilter
+from scipy import ndimage
+
+from vidlab.exceptions import InvalidParameterError
+from vidlab.seed import make_rng
+from vidlab.synth import world
+from vidlab.synth.world import _EAN_G, _EAN_L, _EAN_PARITY, _EAN_R, ean13_check_digit
+
+__all__ = [
+    "CLUES",
+    "CLUE_RELIABILITY",
+    "PLUG_TYPES",
+    "SCRIPTS",
+    "detect_climate",
+    "detect_plug_type",
+    "detect_script",
+    "evaluate_location_clues",
+    "gs1_country",
+    "image_clues",
+    "plot_country_ranking",
+    "rank_countries",
+    "read_barcodes",
+    "series_clues",
+]
+
+PLUG_TYPES = tuple(world.PLUG_TYPES)
+SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Hebrew")
+CLIMATES = world.CLIMATES
+#: The clues, in the order of :func:`series_clues` rows.
+CLUES = ("gs1_prefix", "plug_type", "script", "climate")
+#: How often each clue's best value is right on held-out pictures (measured with
+#: ``benchmarks/bench_clues.py`` on series of 6 random views; the likelihood of
+#: :func:`rank_countries`). A decoded barcode is almost never wrong: its check digit and the
+#: fit of the whole pattern guard it.
+CLUE_RELIABILITY = {"gs1_prefix": 0.98, "plug_type": 0.33, "script": 0.47, "climate": 0.67}
+
+_WORK_WIDTH = 1024  # pictures are analysed at most this wide
+
+
+# --- input -----------------------------------------------------------------------------------
+
+
+def _load(image, function):
+    """An RGB Pillow image from a Pillow image, an array or a path."""
+    if isinstance(image, Image.Image):
+        return image.convert("RGB")
+    if isinstance(image, np.ndarray):
+        if image.ndim not in (2, 3) or image.shape[0] < 8 or image.shape[1] < 8:
+            raise InvalidParameterError(
+                f"The 'image' parameter of {function} must be an image array of shape (h, w) or "
+                f"(h, w, 3), at least 8 x 8. Got shape {image.shape} instead."
+            )
+        array = image
+        if array.dtype != np.uint8:
+            scale = 255.0 if array.dtype.kind == "f" and array.max(initial=0) <= 1.0 else 1.0
+            array = np.clip(np.asarray(array, np.float64) * scale, 0, 255).astype(np.uint8)
+        if array.ndim == 3:
+            array = array[..., :3]
+        return Image.fromarray(array).convert("RGB")
+    if isinstance(image, str | os.PathLike):
+        from vidlab.hashing.images import load_image
+
+        return load_image(image, mode="RGB")
+    raise InvalidParameterError(
+        f"The 'image' parameter of {function} must be a PIL image, a numpy array or a path. "
+        f"Got {type(image).__name__} instead."
+    )
+
+
+def _work(image):
+    """The picture at most :data:`_WORK_WIDTH` wide."""
+    if image.width > _WORK_WIDTH:
+        height = max(8, round(image.height * _WORK_WIDTH / image.width))
+        image = image.resize((_WORK_WIDTH, height), Image.Resampling.BILINEAR)
+    return image
+
+
+def _grey(image):
+    return np.asarray(image.convert("L"), np.float32) / 255.0
+
+
+# --- barcodes --------------------------------------------------------------------------------
+
+_CODES = {k: np.array([[int(c) for c in code] for code in table], np.int64)
+          for k, table in (("L", _EAN_L), ("G", _EAN_G), ("R", _EAN_R))}
+
+
+def _levels(bits):
+    """Pattern 0..7 of each module with its neighbours (4 * before + 2 * module + after)."""
+    b = np.asarray(bits, np.int64)
+    return 4 * b[..., :-2] + 2 * b[..., 1:-1] + b[..., 2:]
+
+
+# darkness of each pattern: blurred by the drawing's 3-tap blur (the canvas of a room), or sharp
+_BLURRED = np.array([0.0, 0.2, 0.47, 0.72, 0.2, 0.47, 0.72, 1.0])
+_SHARP = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0])
+
+
+def _table_levels():
+    out = {}
+    for table, codes in _CODES.items():
+        left, right = (1, 0) if table in ("L", "G") else (0, 1)  # L/G: 0...1, R: 1...0
+        padded = np.concatenate([np.full((10, 1), left), codes, np.full((10, 1), right)], 1)
+        out[table] = _levels(padded)
+    return out
+
+
+_TABLE_LEVELS = _table_levels()
+_GUARD_IDX = np.array(list(range(3)) + list(range(45, 50)) + list(range(92, 95)))
+_GUARD_BITS = np.zeros(97, np.int64)
+_GUARD_BITS[1 + _GUARD_IDX] = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]
+_GUARD_BITS[[45, 51]] = 1  # the last module of digit 6 and the first of digit 7 are bars
+_GUARD_LEVELS = _levels(_GUARD_BITS)[_GUARD_IDX]
+_STARTS = {"L": np.arange(6) * 7 + 3, "G": np.arange(6) * 7 + 3, "R": np.arange(6) * 7 + 50}
+_MAX_FIT = 0.005  # mean squared misfit per module (in units of the bar contrast) to accept
+
+
+def _digit_costs(v, lut):
+    out = {}
+    for table, levels in _TABLE_LEVELS.items():
+        segments = np.stack([v[s:s + 7] for s in _STARTS[table]])  # (6, 7)
+        out[table] = ((segments[:, None, :] - lut[levels][None]) ** 2).sum(-1)  # (6, 10)
+    return out
+
+
+def _unconstrained_cost(v, lut):
+    costs = _digit_costs(v, lut)
+    guard = float(((v[_GUARD_IDX] - lut[_GUARD_LEVELS]) ** 2).sum())
+    return (np.minimum(costs["L"], costs["G"]).min(1).sum() + costs["R"].min(1).sum() + guard)
+
+
+def _best_code(v, lut):
+    """The valid code (parity pattern, digits, check digit) that fits ``v`` best, and its cost."""
+    costs = _digit_costs(v, lut)
+    guard = float(((v[_GUARD_IDX] - lut[_GUARD_LEVELS]) ** 2).sum())
+    best = None
+    for first, parity in enumerate(_EAN_PARITY):
+        table = np.concatenate([np.stack([costs[p][i] for i, p in enumerate(parity)]),
+                                costs["R"]])  # (12, 10)
+        order = np.argsort(table, 1)
+        digits = order[:, 0]
+        base = float(table[np.arange(12), digits].sum()) + guard
+        deltas = sorted((float(table[i, order[i, r]] - table[i, digits[i]]), i, int(order[i, r]))
+                        for i in range(12) for r in (1, 2))[:8]
+        options = [(0.0, ())] + [(d, ((i, g),)) for d, i, g in deltas]
+        options += [(d1 + d2, ((i1, g1), (i2, g2)))
+                    for (d1, i1, g1), (d2, i2, g2) in itertools.combinations(deltas, 2)
+                    if i1 != i2]
+        for extra, changes in sorted(options):
+            chosen = digits.copy()
+            for i, g in changes:
+                chosen[i] = g
+            code = str(first) + "".join(str(int(d)) for d in chosen)
+            if ean13_check_digit(code[:12]) == code[12]:
+                if best is None or base + extra < best[0]:
+                    best = (base + extra, code)
+                break
+    return best
+
+
+def _runs(mask):
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
+
+
+def _bar_span(q):
+    """(first, last + 1) sample of the bars: between two quiet zones, no inner gap > 4 modules."""
+    white = _runs(q < 0.12)
+    best = None
+    for a in range(len(white)):
+        for b in range(a + 1, len(white)):
+            x0, x1 = white[a][1], white[b][0]
+            m = (x1 - x0) / 95
+            if m < 1.2:
+                continue
+            la, lb = white[a][1] - white[a][0], white[b][1] - white[b][0]
+            if (la < 4 * m and white[a][0] > 0) or (lb < 4 * m and white[b][1] < len(q)):
+                continue
+            if la < 2 * m or lb < 2 * m:
+                continue
+            if any(e - s > 4 * m for s, e in white[a + 1:b]):
+                continue
+            if best is None or x1 - x0 > best[1] - best[0]:
+                best = (x0, x1)
+    if best is None:
+        return None
+    dark = np.flatnonzero(q[best[0]:best[1]] > 0.3)
+    if len(dark) < 10:
+        return None
+    return best[0] + dark[0], best[0] + dark[-1] + 1
+
+
+def _sample(q, x0, m):
+    return np.interp(x0 + (np.arange(95) + 0.5) * m, np.arange(len(q), dtype=np.float64), q)
+
+
+def _decode_profile(profile):
+    """Decode a darkness profile across a barcode; return (misfit, code) or None."""
+    p = np.asarray(profile, np.float64)
+    lo, hi = np.percentile(p, 3), np.percentile(p, 99)
+    if hi - lo < 0.1:
+        return None
+    q = (p - lo) / (hi - lo)
+    span = _bar_span(q)
+    if span is None:
+        return None
+    i0, i1 = span
+    m = (i1 - i0) / 95
+    if m < 1.2:  # thinner than ~1 pixel per module: the pattern is gone
+        return None
+    best = None
+    for lut in (_BLURRED, _SHARP):
+        result = _fit_code(q, i0, i1, m, lut)
+        if result is not None and (best is None or result[0] < best[0]):
+            best = result
+        if best is not None and best[0] <= _MAX_FIT:
+            break
+    return best
+
+
+def _fit_code(q, i0, i1, m, lut):
+    """Align the 95 modules on ``q``, decode, refit the pattern darkness ``lut``, decode again."""
+    options = []
+    for d0 in np.arange(-0.5, 0.51, 0.25):
+        for d1 in np.arange(-0.5, 0.51, 0.25):
+            x0 = i0 + d0 * m
+            mm = (i1 + d1 * m - x0) / 95
+            options.append((_unconstrained_cost(_sample(q, x0, mm), lut), x0, mm))
+    _, x0, mm = min(options, key=lambda t: t[0])
+    for step in (0.125, 0.0625):
+        local = []
+        for d0 in (-step, 0.0, step):
+            for d1 in (-step, 0.0, step):
+                xa = x0 + d0 * mm
+                mb = (x0 + 95 * mm + d1 * mm - xa) / 95
+                local.append((_unconstrained_cost(_sample(q, xa, mb), lut), xa, mb))
+        _, x0, mm = min(local, key=lambda t: t[0])
+    v = _sample(q, x0, mm)
+    result = None
+    for _ in range(3):  # decode, refit the darkness of each blur level, decode again
+        result = _best_code(v, lut)
+        if result is None:
+            return None
+        bits = np.array([0] + [int(c) for c in world.ean13_modules(result[1])] + [0])
+        levels = _levels(bits)
+        new = lut.copy()
+        for k in range(8):
+            chosen = v[levels == k]
+            if len(chosen) >= 2:
+                new[k] = np.median(chosen)
+        if np.allclose(new, lut):
+            break
+        lut = new
+    spread = max(lut[7] - lut[0], 0.2)
+    return result[0] / 95 / spread ** 2, result[1]
+
+
+def _barcode_boxes(g, limit=4):
+    """Candidate barcode boxes (y0, y1, x0, x1): strong horizontal, weak vertical gradients."""
+    h, w = g.shape
+    gx = np.zeros_like(g)
+    gx[:, 1:] = np.abs(np.diff(g, axis=1))
+    gy = np.zeros_like(g)
+    gy[1:] = np.abs(np.diff(g, axis=0))
+    energy = ndimage.uniform_filter(gx - gy, (max(3, h // 60), max(5, w // 50)))
+    size = max(3, w // 16)  # close gaps along the bars' row (a 1-D closing, fast on uint8)
+    mask = ndimage.minimum_filter1d(ndimage.maximum_filter1d(
+        (energy > 0.04).astype(np.uint8), size, axis=1), size, axis=1) > 0
+    labels, _ = ndimage.label(mask)
+    boxes = []
+    for k, where in enumerate(ndimage.find_objects(labels), 1):
+        y0, y1, x0, x1 = where[0].start, where[0].stop, where[1].start, where[1].stop
+        if x1 - x0 < 40 or y1 - y0 < 6:
+            continue
+        boxes.append((float(energy[where][labels[where] == k].sum()), (y0, y1, x0, x1)))
+    boxes.sort(reverse=True)
+    return [box for _, box in boxes[:limit]]
+
+
+def _read_box(g, box):
+    """Decodes of one box: the straightest angle, whole box and thirds of its height."""
+    h, w = g.shape
+    y0, y1, x0, x1 = box
+    pad = (x1 - x0) // 4
+    x0, x1 = max(0, x0 - pad), min(w, x1 + pad)
+    margin = (y1 - y0) * 0.15
+    ys = np.arange(y0 + margin, y1 - margin) if y1 - y0 > 8 else np.arange(y0, y1, dtype=float)
+    xs = np.arange(x0, x1, dtype=np.float64)
+    centre = ys.mean()
+    straight = []
+    for angle in np.linspace(-6, 6, 17):
+        shift = np.tan(np.radians(angle))
+        cols = xs[None, :] + (ys[:, None] - centre) * shift
+        rows = np.broadcast_to(ys[:, None], cols.shape)
+        values = ndimage.map_coordinates(g, [rows, cols], order=1, mode="nearest")
+        profile = values.mean(0)
+        straight.append((float((np.diff(profile) ** 2).sum()), angle, values))
+    straight.sort(key=lambda t: -t[0])
+    results = []
+    for _, _, values in straight[:2]:
+        n = len(values)
+        for part in [slice(0, n)] + [slice(i * n // 3, (i + 1) * n // 3) for i in range(3)]:
+            decoded = _decode_profile(1.0 - values[part].mean(0))
+            if decoded is not None and decoded[0] <= _MAX_FIT:
+                results.append(decoded)
+    return results
+
+
+def _barcode_reads(image):
+    """(code, n_reads, best misfit) per code read in ``image`` (RGB Pillow image)."""
+    g = _grey(_work(image))
+    reads = {}
+    for box in _barcode_boxes(g):
+        for misfit, code in _read_box(g, box):
+            n, best = reads.get(code, (0, 1.0))
+            reads[code] = (n + 1, min(best, misfit))
+    return reads
+
+
+def read_barcodes(image):
+    """Return the valid EAN-13 codes read in ``image`` (a PIL image, array or path).
+
+    A code is reported when at least three of the eight scanlines tried on a bar region
+    decode to the same valid code with a near-perfect fit of the 95 bar modules (misreads
+    on room views, where bars are about a pixel wide, fit worse and are read once or twice).
+    Codes are sorted by how often they were read (most first).
+
+    >>> read_barcodes(world.barcode_image("5012345678900", module=3))
+    ['5012345678900']
+    >>> read_barcodes(Image.new("RGB", (64, 64), "white"))
+    []
+    """
+    reads = _barcode_reads(_load(image, "read_barcodes"))
+    good = [(n, code) for code, (n, _) in reads.items() if n >= 3]
+    return [code for _, code in sorted(good, key=lambda t: (-t[0], t[1]))]
+
+
+def gs1_country(code):
+    """The country (ISO code) whose GS1 prefix range holds ``code`` (a prefix or a barcode).
+
+    Returns ``None`` when no country of the world owns the prefix.
+
+    >>> gs1_country("4006381333931"), gs1_country("729"), gs1_country("999")
+    ('DE', 'IL', None)
+    """
+    text = str(code)
+    if len(text) < 3 or not text[:3].isdigit():
+        raise InvalidParameterError(
+            f"The 'code' parameter of gs1_country must start with 3 digits. Got {code!r} instead."
+        )
+    prefix = int(text[:3])
+    for country, profile in world.COUNTRIES.items():
+        if any(lo <= prefix <= hi for lo, hi in profile["gs1"]):
+            return country
+    return None
+
+
+# --- plug type -------------------------------------------------------------------------------
+
+_SOCKET_PX = 32  # width of the socket plate when its type is decided
+_FIND_PX = 14  # width of the plate when candidates are searched (on a half-size picture)
+_PLATE = (246, 246, 242)
+
+
+@functools.cache
+def _socket_template(plug_type, width):
+    """The plate of a ``plug_type`` socket, ``width`` pixels wide, as a grey float array."""
+    big = 200
+    tall = plug_type in ("A", "B")
+    image = Image.new("RGB", (big + 20, int(big * 1.6) + 20), (128, 128, 128))
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(image)
+    cx, cy = (big + 20) / 2, (int(big * 1.6) + 20) / 2
+    world._draw_socket(draw, cx, cy, big, plug_type, _PLATE)
+    ph = big / 2 * (1.6 if tall else 1.0)
+    plate = image.crop((int(cx - big / 2), int(cy - ph), int(cx + big / 2), int(cy + ph)))
+    height = max(4, round(width * plate.height / plate.width))
+    plate = plate.convert("L").resize((width, height), Image.Resampling.LANCZOS)
+    plate = plate.filter(ImageFilter.BoxBlur(0.6))
+    return np.asarray(plate, np.float32) / 255.0
+
+
+def _window_norm(g, th, tw):
+    """sqrt of the sum of squared deviations of every (th, tw) window of ``g`` (valid part)."""
+    c1 = np.pad(g, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    c2 = np.pad(g * g, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+
+    def box(c):
+        return c[th:, tw:] - c[:-th, tw:] - c[th:, :-tw] + c[:-th, :-tw]
+
+    n = th * tw
+    return np.sqrt(np.maximum(box(c2) - box(c1) ** 2 / n, 0.0))
+
+
+def _ncc_many(g, templates):
+    """Normalised cross-correlation of ``g`` with each template (valid part), one FFT of ``g``."""
+    from scipy import fft
+
+    g = np.asarray(g, np.float64)
+    spectrum = fft.rfft2(g)
+    norms = {}
+    out = []
+    for template in templates:
+        th, tw = template.shape
+        if g.shape[0] < th + 1 or g.shape[1] < tw + 1:
+            out.append(None)
+            continue
+        t0 = np.asarray(template, np.float64) - template.mean()
+        t_norm = np.sqrt((t0 ** 2).sum())
+        padded = np.zeros_like(g)
+        padded[:th, :tw] = t0
+        corr = fft.irfft2(spectrum * np.conj(fft.rfft2(padded)), s=g.shape)
+        corr = corr[:g.shape[0] - th + 1, :g.shape[1] - tw + 1]
+        if (th, tw) not in norms:
+            norms[(th, tw)] = _window_norm(g, th, tw)
+        denominator = norms[(th, tw)] * t_norm
+        ncc = np.where(denominator > 1e-3 * t_norm * np.sqrt(th * tw),
+                       corr / np.maximum(denominator, 1e-12), 0.0)
+        out.append(np.clip(ncc, -1.0, 1.0))
+    return out
+
+
+def _resize_grey(g, factor):
+    h, w = g.shape
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    return np.asarray(Image.fromarray(np.asarray(g, np.float32), "F").resize(
+        size, Image.Resampling.BILINEAR), np.float64)
+
+
+def _plug_scores(image, limit=6):
+    """Best normalised cross-correlation of each plug type's plate with the picture.
+
+    Every type's plate is searched at 9 scales on a half-size picture; the best places are
+    then matched again with larger templates on the full-size picture.
+    """
+    g = _grey(_work(image))
+    half = _resize_grey(g, 0.5)
+    small_templates = [_socket_template(t, _FIND_PX) for t in PLUG_TYPES]
+    found = []
+    for width in _FIND_PX * 1.3 ** np.arange(9):  # plate width on the half-size picture
+        factor = min(1.0, _FIND_PX / width)
+        picture = _resize_grey(half, factor) if factor < 1 else half
+        for template, ncc in zip(small_templates, _ncc_many(picture, small_templates),
+                                 strict=True):
+            if ncc is None:
+                continue
+            th, tw = template.shape
+            y, x = np.unravel_index(int(np.argmax(ncc)), ncc.shape)
+            scale = 2.0 / factor
+            found.append((float(ncc[y, x]), (x + tw / 2) * scale, (y + th / 2) * scale,
+                          _FIND_PX * scale))
+    found.sort(reverse=True)
+    kept = []
+    for item in found:  # one candidate per place, whatever its scale and type
+        if all(abs(item[1] - k[1]) > k[3] / 2 or abs(item[2] - k[2]) > k[3] / 2 for k in kept):
+            kept.append(item)
+        if len(kept) == limit:
+            break
+    scores = np.full(len(PLUG_TYPES), -1.0)
+    big_templates = [_socket_template(t, _SOCKET_PX) for t in PLUG_TYPES]
+    for _, x, y, width in kept:
+        factor = _SOCKET_PX / width
+        half_w = width * 0.8
+        x0, y0 = int(max(0, x - half_w)), int(max(0, y - half_w * 1.6))
+        x1, y1 = int(min(g.shape[1], x + half_w)), int(min(g.shape[0], y + half_w * 1.6))
+        crop = _resize_grey(g[y0:y1, x0:x1], factor)
+        for k, ncc in enumerate(_ncc_many(crop, big_templates)):
+            if ncc is not None:
+                scores[k] = max(scores[k], float(ncc.max()))
+    return scores
+
+
+def detect_plug_type(image):
+    """Score each IEC plug type (:data:`PLUG_TYPES` order) for the socket in ``image``.
+
+    The score is the best normalised cross-correlation (-1..1) of the type's socket plate,
+    drawn by the world's own socket drawing, with a socket-like place of the picture: the
+    same scale in every picture, so scores compare across pictures. Around 0.9 and above is
+    a clear socket; below about 0.6 there is probably none in view.
+
+    >>> from vidlab.synth import world
+    >>> scores = detect_plug_type(world.socket_image("G", size=(160, 120)))
+    >>> scores.idxmax(), scores.name
+    ('G', 'plug_type')
+    """
+    scores = _plug_scores(_load(image, "detect_plug_type"))
+    return pd.Series(np.round(scores, 4), index=list(PLUG_TYPES), name="plug_type")
+
+
+# --- climate ---------------------------------------------------------------------------------
+
+_CLIMATE_WIDTH = 192  # pictures are reduced to this width before their colours are counted
+_BINS = 6
+
+
+def _colour_features(image):
+    """Colour histograms (6 x 6 x 6 bins) of the whole picture and of its upper half."""
+    height = max(8, round(image.height * _CLIMATE_WIDTH / image.width))
+    pixels = np.asarray(image.resize((_CLIMATE_WIDTH, height), Image.Resampling.BILINEAR))
+    q = (pixels.astype(np.int64) * _BINS) // 256
+    index = (q[..., 0] * _BINS + q[..., 1]) * _BINS + q[..., 2]
+    parts = []
+    for region in (index, index[: height // 2]):
+        counts = np.bincount(region.ravel(), minlength=_BINS ** 3).astype(np.float64)
+        parts.append(np.sqrt(counts / counts.sum()))
+    return np.concatenate(parts)
+
+
+def _training_views(n_locations, seed):
+    """(image, location) pairs: small renders of training rooms (seeds apart from tests)."""
+    rng = make_rng(seed)
+    countries = sorted(world.COUNTRIES)
+    for i in range(n_locations):
+        country = countries[i % len(countries)]
+        room = world.ROOM_TYPES[int(rng.integers(len(world.ROOM_TYPES)))]
+        location = world.make_location(rng, country, room, f"T{i}", canvas_size=(384, 256))
+        for focus in ("room", "room", "window", None):
+            view = world.random_view(location, rng, aspect=1.5, focus=focus)
+            yield world.render_scene(location, view, size=(192, 128)), location
+        location.release()
+
+
+@functools.cache
+def _climate_model():
+    """Logistic regression on colour histograms of 120 training rooms x 4 views (~4 s)."""
+    from sklearn.linear_model import LogisticRegression
+
+    features, labels = [], []
+    for image, location in _training_views(120, seed=20_240_611):
+        features.append(_colour_features(image))
+        labels.append(location.climate)
+    model = LogisticRegression(C=3.0, max_iter=2000)
+    model.fit(np.array(features), np.array(labels))
+    return model
+
+
+def detect_climate(image):
+    """Probability of each climate (:data:`vidlab.synth.world.CLIMATES`) seen in ``image``.
+
+    A logistic regression on colour histograms (the whole picture and its upper half, where
+    the sky is), trained on first use on small renders of 120 training rooms (a few seconds;
+    cached). The window is a small part of a room view, so expect it to be a weak clue there
+    and a good one on a close-up of the window.
+
+    >>> from vidlab.synth import world
+    >>> probabilities = detect_climate(world.outdoor_image("snowy", (160, 120), 1))
+    >>> round(float(probabilities.sum()), 6), probabilities.name
+    (1.0, 'climate')
+    """
+    image = _load(image, "detect_climate")
+    model = _climate_model()
+    p = model.predict_proba(_colour_features(image)[None])[0]
+    series = pd.Series(p, index=list(model.classes_), name="climate")
+    return series.reindex(list(CLIMATES)).fillna(0.0).round(4)
+
+
+# --- script ----------------------------------------------------------------------------------
+
+_LINE_PX = 24  # text lines are scaled to this height
+_WINDOW = (24, 32)
+
+
+def _hog(patch):
+    from skimage.feature import hog
+
+    return hog(patch, orientations=9, pixels_per_cell=(6, 6), cells_per_block=(2, 2))
+
+
+def _line_windows(line):
+    """HOG features of the windows of a text line (grey array), scaled to :data:`_LINE_PX`."""
+    h, w = line.shape
+    width = max(_WINDOW[1], round(w * _LINE_PX / h))
+    scaled = _resize_grey(line, _LINE_PX / h)
+    scaled = np.asarray(Image.fromarray(np.asarray(scaled, np.float32), "F").resize(
+        (width, _LINE_PX), Image.Resampling.BILINEAR), np.float64)
+    return [_hog(scaled[:, x:x + _WINDOW[1]])
+            for x in range(0, width - _WINDOW[1] + 1, _WINDOW[1] // 2)]
+
+
+def _script_words():
+    words = {script: [] for script in SCRIPTS}
+    for profile in world.COUNTRIES.values():
+        script = profile["script"]
+        texts = list(profile["products"]) + list(profile["phrases"])
+        texts += [local for _, local, _, _ in profile["cities"]]
+        words[script] += [world.display_text(t, script) for t in texts]
+    return words
+
+
+def _text_line(text, size, bold, ink, paper):
+    font = world._font(size, bold)
+    left, top, right, bottom = font.getbbox(text)
+    image = Image.new("L", (right - left + 8, bottom - top + 6), paper)
+    from PIL import ImageDraw
+
+    ImageDraw.Draw(image).text((4 - left, 3 - top), text, fill=ink, font=font)
+    return image
+
+
+def _text_lines(g):
+    """Boxes (y0, y1, x0, x1) of text-line candidates: rows of small high-contrast marks."""
+    local = ndimage.uniform_filter(g, 15)
+    marks = np.abs(g - local) > 0.12
+    h, w = g.shape
+    size = max(3, w // 100)
+    joined = ndimage.maximum_filter1d(marks.astype(np.uint8), size, axis=1) > 0
+    labels, _ = ndimage.label(joined)
+    boxes = []
+    for where in ndimage.find_objects(labels):
+        y0, y1, x0, x1 = where[0].start, where[0].stop, where[1].start, where[1].stop
+        if 8 <= y1 - y0 <= h // 6 and x1 - x0 >= 2 * (y1 - y0):
+            boxes.append((y0, y1, x0, x1))
+    return boxes[:60]
+
+
+@functools.cache
+def _script_model():
+    """Logistic regression on HOG windows of text drawn with the world's fonts (~5 s)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = make_rng(7_300)
+    features, labels = [], []
+    for script, words in _script_words().items():
+        for _ in range(40 if script == "Latin" else 30):
+            text = words[int(rng.integers(len(words)))]
+            paper = int(rng.integers(120, 256))
+            ink = int(rng.integers(0, 60)) if rng.random() < 0.8 else 255
+            if ink == 255:
+                paper = int(rng.integers(0, 120))
+            line = _text_line(text, int(rng.integers(14, 40)), bool(rng.random() < 0.4), ink,
+                              paper)
+            line = line.filter(ImageFilter.GaussianBlur(float(rng.uniform(0, 1.0))))
+            for f in _line_windows(np.asarray(line, np.float64) / 255.0):
+                features.append(f)
+                labels.append(script)
+    for image, _ in _training_views(20, seed=4_400):  # no-text windows: rooms and textures
+        g = _grey(image)
+        for box in _text_lines(g)[:6]:
+            y0, y1, x0, x1 = box
+            for f in _line_windows(g[y0:y1, x0:x1])[:3]:
+                features.append(f)
+                labels.append("none")
+    for k in range(40):
+        texture = world.render_texture(make_rng(9_000 + k), (96, 48))
+        for f in _line_windows(_grey(texture)[12:36]):
+            features.append(f)
+            labels.append("none")
+    model = LogisticRegression(C=1.0, max_iter=3000)
+    model.fit(np.array(features), np.array(labels))
+    return model
+
+
+def _script_scores(image):
+    g = _grey(_work(image))
+    model = _script_model()
+    features = []
+    for y0, y1, x0, x1 in _text_lines(g):
+        pad = max(2, (y1 - y0) // 6)
+        line = g[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]
+        features += _line_windows(line)
+    totals = pd.Series(0.0, index=list(SCRIPTS))
+    if not features:
+        return totals
+    p = pd.DataFrame(model.predict_proba(np.array(features)), columns=model.classes_)
+    texty = p[p["none"] < 0.5]
+    if len(texty):
+        totals = texty[list(SCRIPTS)].sum() / len(texty) * (1 - np.exp(-len(texty) / 4))
+    return totals
+
+
+def detect_script(image):
+    """Score each writing system (:data:`SCRIPTS`) of the text in ``image`` (0..1).
+
+    Text lines are found by local contrast, cut into windows and classified by a logistic
+    regression on HOG features, trained on first use on words of the world's languages drawn
+    with the world's fonts (a few seconds; cached). The score of a script is its mean
+    probability over the windows that look like text, damped when there are few of them.
+    Languages that share the Latin script are not told apart.
+
+    >>> from PIL import ImageDraw
+    >>> from vidlab.synth import world
+    >>> page = world.render_document(make_rng(0), "RU", (300, 420))
+    >>> detect_script(page).idxmax()
+    'Cyrillic'
+    """
+    scores = _script_scores(_load(image, "detect_script"))
+    return pd.Series(np.round(scores.to_numpy(np.float64), 4), index=list(SCRIPTS),
+                     name="script")
+
+
+# --- combining clues -------------------------------------------------------------------------
+
+
+def image_clues(image):
+    """All clues of one picture: ``{"barcodes": [...], "plug_type", "script", "climate"}``.
+
+    The last three are the score Series of :func:`detect_plug_type`, :func:`detect_script`
+    and :func:`detect_climate`.
+
+    >>> clues = image_clues(world.barcode_image("4006381333931", module=2))
+    >>> clues["barcodes"], sorted(clues)
+    (['4006381333931'], ['barcodes', 'climate', 'plug_type', 'script'])
+    """
+    picture = _load(image, "image_clues")
+    return {"barcodes": read_barcodes(picture), "plug_type": detect_plug_type(picture),
+            "script": detect_script(picture), "climate": detect_climate(picture)}
+
+
+def _image_clues_task(image):
+    return image_clues(image)
+
+
+def _confidence_plug(score):
+    return float(np.clip((score - 0.55) / 0.35, 0.0, 1.0))
+
+
+def series_clues(images, jobs=1):
+    """Combine the clues of a series' pictures: one row per clue with the best evidence.
+
+    Columns: ``clue`` (:data:`CLUES`), ``value``, ``confidence`` (0..1), ``n_images`` (pictures
+    that support the value) and ``evidence`` (a short text). Barcodes: the code read most
+    often (value: its GS1 prefix). Plug type: the best socket match over the pictures.
+    Script and climate: the scores summed over the pictures. ``images`` are PIL images,
+    arrays or paths (paths are best with ``jobs`` > 1). A clue with no evidence has an empty
+    value and confidence 0.
+
+    >>> frame = series_clues([world.barcode_image("4006381333931", module=2)])
+    >>> row = frame.set_index("clue").loc["gs1_prefix"]
+    >>> row["value"], int(row["n_images"]), float(row["confidence"])
+    ('400', 1, 1.0)
+    """
+    from vidlab.parallel import map_parallel
+
+    images = list(images)
+    if not images:
+        raise InvalidParameterError(
+            "The 'images' parameter of series_clues must hold at least one picture. Got none."
+        )
+    per_image = map_parallel(_image_clues_task, images, jobs=jobs, desc="clues", unit="image")
+    rows = []
+    codes = pd.Series([c for item in per_image for c in item["barcodes"]], dtype=object)
+    if len(codes):
+        code = codes.value_counts().index[0]
+        n = int(sum(code in item["barcodes"] for item in per_image))
+        owner = gs1_country(code)
+        rows.append(("gs1_prefix", code[:3], 1.0, n,
+                     f"barcode {code} read in {n} picture(s); GS1 prefix of "
+                     f"{owner or 'no country of the world'}"))
+    else:
+        rows.append(("gs1_prefix", "", 0.0, 0, "no barcode read"))
+    plug = pd.DataFrame([item["plug_type"] for item in per_image])
+    best = plug.max(axis=0)
+    value = str(best.idxmax())
+    n = int((plug.idxmax(axis=1) == value).sum())
+    rows.append(("plug_type", value, round(_confidence_plug(float(best.max())), 4), n,
+                 f"socket type {value}: best match {best.max():.2f}"))
+    for clue in ("script", "climate"):
+        frame = pd.DataFrame([item[clue] for item in per_image])
+        total = frame.sum(axis=0)
+        if total.sum() <= 0:
+            rows.append((clue, "", 0.0, 0, f"no {clue} evidence"))
+            continue
+        value = str(total.idxmax())
+        share = float(total.max() / total.sum())
+        n = int((frame.idxmax(axis=1) == value).sum())
+        rows.append((clue, value, round(share, 4), n,
+                     f"{clue} {value}: {share:.0%} of the evidence, top in {n} picture(s)"))
+    return pd.DataFrame(rows, columns=["clue", "value", "confidence", "n_images", "evidence"])
+
+
+def _country_attributes(countries):
+    table = world.load_countries() if countries is None else countries
+    if not isinstance(table, pd.DataFrame) or not {"country", "name"} <= set(table.columns):
+        raise InvalidParameterError(
+            "The 'countries' parameter of rank_countries must be a DataFrame like "
+            "vidlab.synth.world.load_countries() (columns country, name, ...)."
+        )
+    table = table.copy()
+    if "script" not in table or "plug_type" not in table or "climate" not in table:
+        full = world.load_countries().set_index("country")
+        for column in ("script", "plug_type", "climate"):
+            table[column] = table["country"].map(full[column])
+    return table.reset_index(drop=True)
+
+
+def _clue_values(clues):
+    if isinstance(clues, pd.DataFrame):
+        if not {"clue", "value"} <= set(clues.columns):
+            raise InvalidParameterError(
+                "The 'clues' parameter of rank_countries must be a series_clues() frame "
+                f"(columns clue, value, confidence). Got columns {list(clues.columns)} instead."
+            )
+        confidence = clues["confidence"] if "confidence" in clues else 1.0
+        frame = clues.assign(confidence=confidence)
+        return {row.clue: (str(row.value), float(row.confidence))
+                for row in frame.itertuples() if str(row.value) not in ("", "nan")}
+    if isinstance(clues, dict):
+        out = {}
+        for clue, value in clues.items():
+            if clue not in CLUES:
+                raise InvalidParameterError(
+                    f"The 'clues' parameter of rank_countries has an unknown clue {clue!r}: "
+                    f"use {', '.join(CLUES)}."
+                )
+            value, confidence = value if isinstance(value, tuple) else (value, 1.0)
+            if value not in (None, ""):
+                out[clue] = (str(value), float(confidence))
+        return out
+    raise InvalidParameterError(
+        "The 'clues' parameter of rank_countries must be a dict {clue: value} or a "
+        f"series_clues() frame. Got {type(clues).__name__} instead."
+    )
+
+
+def rank_countries(clues, countries=None, reliability=None):
+    """Rank the countries by the clues: a naive Bayes model with one likelihood per clue.
+
+    For each clue with a value, a country that matches it gets likelihood ``r`` and one that
+    does not ``(1 - r) / (k - 1)`` (``k`` possible values), where ``r`` is the clue's
+    reliability (:data:`CLUE_RELIABILITY`, measured on held-out rooms) pulled towards chance
+    by the clue's confidence. The prior is uniform over ``countries`` (default: the world's
+    15). ``clues``: a :func:`series_clues` frame, or a dict ``{clue: value}`` or
+    ``{clue: (value, confidence)}``.
+
+    Returns ``country, name, score`` (log-likelihood), ``probability`` and ``evidence`` (the
+    clues that match, or "no matching clue"), best first.
+
+    >>> ranking = rank_countries({"script": "Cyrillic", "climate": "snowy"})
+    >>> ranking.iloc[0][["country", "evidence"]].tolist()
+    ['RU', 'script Cyrillic; climate snowy']
+    """
+    table = _country_attributes(countries)
+    observed = _clue_values(clues)
+    reliability = {**CLUE_RELIABILITY, **(reliability or {})}
+    n_values = {"gs1_prefix": len(world.COUNTRIES), "plug_type": len(PLUG_TYPES),
+                "script": len(SCRIPTS), "climate": len(CLIMATES)}
+    score = np.zeros(len(table))
+    evidence = [[] for _ in range(len(table))]
+    for clue, (value, confidence) in observed.items():
+        k = n_values[clue]
+        r = 1.0 / k + (reliability[clue] - 1.0 / k) * float(np.clip(confidence, 0.0, 1.0))
+        for i, row in enumerate(table.itertuples()):
+            if clue == "gs1_prefix":
+                match = gs1_country(value) == row.country
+            else:
+                match = getattr(row, clue) == value
+            score[i] += np.log(r if match else (1.0 - r) / (k - 1))
+            if match:
+                evidence[i].append(f"{clue.replace('gs1_prefix', 'GS1 prefix')} {value}")
+    probability = np.exp(score - score.max())
+    probability /= probability.sum()
+    out = pd.DataFrame({"country": table["country"], "name": table["name"],
+                        "score": np.round(score, 4), "probability": np.round(probability, 4),
+                        "evidence": ["; ".join(e) or "no matching clue" for e in evidence]})
+    return out.sort_values(["score", "country"], ascending=[False, True],
+                           ignore_index=True)
+
+
+def evaluate_location_clues(results, truth):
+    """Score series clues and country rankings against ground truth.
+
+    ``results`` maps a series id to ``(clues, ranking)`` (:func:`series_clues`,
+    :func:`rank_countries`); ``truth`` has one row per series id (column ``series_id``) with
+    ``country`` and the true ``plug_type``, ``script``, ``climate`` and ``gs1_prefix`` (as in
+    ``world_locations.csv`` joined to ``world_series.csv``).
+
+    Returns a frame ``metric, value, n``: per clue the share of series where the clue was
+    found (``<clue>_coverage``) and right when found (``<clue>_accuracy``), and the share of
+    series whose true country is first (``top1``) or in the first three (``top3``).
+
+    >>> clues = series_clues([world.barcode_image("4006381333931", module=2)])
+    >>> truth = pd.DataFrame([{"series_id": "S1", "country": "DE", "plug_type": "F",
+    ...     "script": "Latin", "climate": "temperate", "gs1_prefix": "400"}])
+    >>> report = evaluate_location_clues({"S1": (clues, rank_countries(clues))}, truth)
+    >>> report.set_index("metric").loc[["gs1_prefix_accuracy", "top1"], "value"].tolist()
+    [1.0, 1.0]
+    """
+    if not isinstance(truth, pd.DataFrame) or "series_id" not in truth or "country" not in truth:
+        raise InvalidParameterError(
+            "The 'truth' parameter of evaluate_location_clues must be a DataFrame with columns "
+            "series_id, country and the true clues."
+        )
+    truth = truth.set_index(truth["series_id"].astype(str))
+    found = {clue: [] for clue in CLUES}
+    top1, top3 = [], []
+    for series_id, (clues, ranking) in results.items():
+        if str(series_id) not in truth.index:
+            raise InvalidParameterError(
+                f"The series {series_id!r} of 'results' has no row in 'truth'."
+            )
+        true = truth.loc[str(series_id)]
+        values = dict(zip(clues["clue"], clues["value"], strict=True))
+        for clue in CLUES:
+            value = str(values.get(clue, ""))
+            if clue in true.index and value not in ("", "nan"):
+                expected = str(true[clue]).zfill(3) if clue == "gs1_prefix" else str(true[clue])
+                found[clue].append(value == expected)
+        order = list(ranking["country"])
+        top1.append(order[:1] == [true["country"]])
+        top3.append(true["country"] in order[:3])
+    n = len(results)
+    rows = []
+    for clue in CLUES:
+        rows.append((f"{clue}_coverage", round(len(found[clue]) / n, 4) if n else 0.0, n))
+        rows.append((f"{clue}_accuracy", round(float(np.mean(found[clue])), 4)
+                     if found[clue] else 0.0, len(found[clue])))
+    rows.append(("top1", round(float(np.mean(top1)), 4) if n else 0.0, n))
+    rows.append(("top3", round(float(np.mean(top3)), 4) if n else 0.0, n))
+    return pd.DataFrame(rows, columns=["metric", "value", "n"])
+
+
+def plot_country_ranking(ranking, ax=None, top=8):
+    """Bar chart of the ``top`` countries' probabilities, each labelled with its evidence.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = plot_country_ranking(rank_countries({"gs1_prefix": "460"}))
+    >>> ax.get_title()
+    'Candidate countries'
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(ranking, pd.DataFrame) or not {"country", "probability",
+                                                      "evidence"} <= set(ranking.columns):
+        raise InvalidParameterError(
+            "The 'ranking' parameter of plot_country_ranking must be a rank_countries() frame."
+        )
+    shown = ranking.head(top).iloc[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.5 * len(shown) + 1))
+    labels = [f"{c} {n}" for c, n in zip(shown["country"], shown.get("name", shown["country"]),
+                                         strict=True)]
+    bars = ax.barh(labels, shown["probability"], color="#4a78a8")
+    for bar, text in zip(bars, shown["evidence"], strict=True):
+        ax.text(bar.get_width() + 0.01, bar.get_y() + bar.get_height() / 2, text,
+                va="center", fontsize=8)
+    ax.set_xlim(0, 1.45)
+    ax.set_xlabel("probability")
+    ax.set_title("Candidate countries")
+    return ax
