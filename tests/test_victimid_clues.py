@@ -73,10 +73,43 @@ def test_gs1_country():
 def test_plug_scores_shape_and_clean_sockets():
     scores = C.detect_plug_type(world.socket_image("G", size=(160, 120)))
     assert list(scores.index) == list(C.PLUG_TYPES)
-    assert scores.between(-1, 1).all()
+    assert scores.between(0, 1).all()
     right = sum(C.detect_plug_type(world.socket_image(t, size=(160, 120))).idxmax() == t
                 for t in C.PLUG_TYPES)
-    assert right >= 8  # measured: see the report; distinct shapes are clear
+    assert right >= 9  # measured 10 of 12 (D and M, the same holes a little larger, mix)
+
+
+# held-out rooms whose socket is in view; in the other 10 it is hidden behind furniture
+VISIBLE_SOCKETS = (1, 9, 11, 13, 14)  # BR N, IN D, RU F, US B, ZA M
+
+
+@pytest.mark.parametrize("size", [(1024, 683), (560, 373)])
+def test_plug_type_on_socket_closeups(held_out, size):
+    # measured at both sizes: 4 of the 5 visible sockets right (IN's D read as M), and no
+    # answer at all for the 10 sockets hidden behind furniture
+    right = declined = 0
+    for i, location in enumerate(held_out):
+        scores = C.detect_plug_type(_shot(location, "socket", 77 + i, size=size))
+        if i in VISIBLE_SOCKETS:
+            right += scores.idxmax() == location.plug_type and scores.max() >= C._PLUG_MIN
+        else:
+            declined += scores.max() < C._PLUG_MIN
+    assert right >= 3
+    assert declined >= 9
+
+
+def test_plug_type_declines_without_socket():
+    assert (C.detect_plug_type(np.full((120, 160, 3), 230, np.uint8)) == 0).all()
+    assert (C.detect_plug_type(world.render_texture(make_rng(5), (320, 240))) == 0).all()
+    frame = C.series_clues([world.barcode_image("4006381333931", module=2)])
+    row = frame.set_index("clue").loc["plug_type"]
+    assert (row["value"], row["confidence"]) == ("", 0.0)
+
+
+def test_synthetic_sockets_are_deterministic():
+    a, box_a = C._synthetic_socket(make_rng(4), "J")
+    b, box_b = C._synthetic_socket(make_rng(4), "J")
+    assert np.array_equal(a, b) and box_a == box_b
 
 
 def test_climate_on_window_closeups(held_out):
