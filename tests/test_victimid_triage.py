@@ -292,8 +292,59 @@ def test_scene_linking_without_gps_refers_to_the_case_country(case, tmp_path):
     assert "Scene linking was not run." in html
 
 
+def test_location_clues_rank_countries_for_every_candidate_series(case, tmp_path):
+    series = case["result"].series
+    candidates = series[series["kind"] == "new"]
+    for row in candidates.itertuples():
+        ranked = [item.split() for item in row.clue_countries.split("; ")]
+        assert len(ranked) == 3 and all(len(code) == 2 for code, _ in ranked)
+        probabilities = [float(p) for _, p in ranked]
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert 0 < sum(probabilities) <= 1.0 + 1e-6
+        assert row.clue_evidence and f"location clues point to {row.clue_countries}" in row.clues
+    known = series[series["kind"] == "known"]
+    assert (known["clue_countries"] == "").all()
+    html = write_triage(case["result"], tmp_path / "out")["report"].read_text("utf-8")
+    section = html.split("<h3>Location clues</h3>")[1].split("<h2>5. Referral</h2>")[0]
+    for row in candidates.itertuples():
+        assert f"<td>{row.clue_countries}</td>" in section
+
+
+def test_a_series_placed_only_by_its_clues_is_referred_as_a_lead(case, tmp_path, monkeypatch):
+    # the new series' pictures without GPS and without any known series: only clues place
+    # them; with a confident ranking (a barcode) the referral names the country as a lead
+    from PIL import Image
+
+    import vidlab.victimid.clues as clues
+
+    truth, series = case["truth"], case["series"].set_index("series_id")
+    new = series[series["status"] == "new"].index[0]
+    device = tmp_path / "phone"
+    pictures = truth[(truth["category"] == "new_series") & (truth["series_id"] == new)]
+    for path in pictures["path"]:
+        (device / path).parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(case["device"] / path) as image:
+            exif = image.getexif()
+            exif.pop(0x8825, None)  # GPSInfo
+            image.save(device / path, quality=92, exif=exif.tobytes())
+    monkeypatch.setattr(clues, "series_clues", lambda images: pd.DataFrame(
+        {"clue": ["gs1_prefix"], "value": ["460"], "confidence": [1.0], "n_images": [1],
+         "evidence": ["barcode 4601234567893 read in 1 picture(s)"]}))
+    result = triage(device, case["database"], min_series_size=2)
+    row = result.series[result.series["kind"] == "new"].iloc[0]
+    assert row["places"] == "" and row["linked_series"] == ""
+    assert row["clue_countries"].startswith("RU ")
+    assert row["refer_to"].startswith("RU (location clues only, probability")
+    off = triage(device, case["database"], min_series_size=2, location_clues=False)
+    row = off.series[off.series["kind"] == "new"].iloc[0]
+    assert row["clue_countries"] == "" and row["refer_to"] == "ICSE (country unknown)"
+    html = write_triage(off, tmp_path / "off")["report"].read_text("utf-8")
+    assert "Location clues were not searched." in html
+
+
 @pytest.mark.parametrize("option", [{"scene_linking": "yes"}, {"min_inliers": 0},
-                                    {"scene_pictures": 0}, {"scene_pictures": 2.5}])
+                                    {"scene_pictures": 0}, {"scene_pictures": 2.5},
+                                    {"location_clues": 1}, {"clue_pictures": 0}])
 def test_bad_scene_linking_parameters(case, option):
     name = next(iter(option))
     with pytest.raises(InvalidParameterError, match=f"'{name}'"):

@@ -35,6 +35,11 @@
    best ``scene_inliers`` and the pair of pictures). Each candidate series gets as referral
    country the country of its places, else of the identified known series taken in the same
    room (refer to it, naming that case), else of a known series taken with the same device.
+   **Location clues** (:mod:`vidlab.victimid.clues`: barcodes and their GS1 prefix, socket,
+   script, climate) in up to ``clue_pictures`` distinct pictures of each candidate series
+   rank the countries (``clue_countries``, ``clue_evidence``); a series placed by nothing
+   else is referred to the first of them when its probability is at least
+   :data:`CLUE_REFERRAL_PROBABILITY`, marked as a lead to confirm.
 
 :func:`write_triage` writes ``files.csv`` (:data:`FILE_COLUMNS`), ``series.csv``
 (:data:`SERIES_COLUMNS`) and ``report.html`` (self-contained: a few thumbnails of each
@@ -83,7 +88,7 @@ SERIES_COLUMNS = (
     "n_perceptual", "n_gps", "devices", "cameras", "first_capture", "last_capture", "places",
     "country", "case_id", "linked_known_series", "refer_to", "clues",
     "linked_series", "linked_location", "linked_country", "linked_status", "scene_inliers",
-    "scene_query", "scene_reference",
+    "scene_query", "scene_reference", "clue_countries", "clue_evidence",
 )
 REPORT_SECTIONS = ("1. Seizure", "2. Comparison with the database",
                    "3. Analysis of new material", "4. Location", "5. Referral")
@@ -94,6 +99,11 @@ PDQ_MAX, PHASH_MAX, PDQ_MIN_QUALITY = 31, 10, 50
 _THUMBNAILS_PER_SERIES = 4
 #: Pictures per series compared by scene linking (default of ``scene_pictures``).
 SCENE_PICTURES = 4
+#: Pictures per series searched for location clues (default of ``clue_pictures``).
+CLUE_PICTURES = 8
+#: A series placed by nothing but its clues is referred to their first country from this
+#: probability on (else to ICSE, country unknown).
+CLUE_REFERRAL_PROBABILITY = 0.5
 
 
 @dataclass
@@ -242,7 +252,8 @@ def _case_country(case_id):
 
 def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
            min_series_size=3, attach_phash=16, scene_linking=True,
-           min_inliers=DEFAULT_MIN_INLIERS, scene_pictures=SCENE_PICTURES):
+           min_inliers=DEFAULT_MIN_INLIERS, scene_pictures=SCENE_PICTURES,
+           location_clues=True, clue_pictures=CLUE_PICTURES):
     """Triage an extracted device against a reference database (see the module docstring).
 
     Parameters
@@ -276,6 +287,12 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
         Pictures compared per series, on each side (wide views first: the most JPEG bytes
         per pixel; camera originals before copies); bounds the cost to
         ``(candidates x known series) x scene_pictures**2`` picture pairs.
+    location_clues : bool
+        Search the candidate series' pictures for location clues and rank the countries
+        (:func:`~vidlab.victimid.clues.series_clues`, about 0.5 s per picture, in this
+        process; the first call also trains the clue models, a few seconds).
+    clue_pictures : int
+        Distinct pictures per candidate series searched for clues.
 
     Returns
     -------
@@ -316,12 +333,14 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
         raise InvalidParameterError(
             f"The 'attach_phash' parameter of triage must be an int in [0, 64]. "
             f"Got {attach_phash!r} instead.")
-    if not isinstance(scene_linking, bool):
-        raise InvalidParameterError(
-            f"The 'scene_linking' parameter of triage must be True or False. "
-            f"Got {scene_linking!r} instead.")
+    for name, value in (("scene_linking", scene_linking), ("location_clues", location_clues)):
+        if not isinstance(value, bool):
+            raise InvalidParameterError(
+                f"The {name!r} parameter of triage must be True or False. "
+                f"Got {value!r} instead.")
     for name, value, low in (("min_inliers", min_inliers, 1),
-                             ("scene_pictures", scene_pictures, 1)):
+                             ("scene_pictures", scene_pictures, 1),
+                             ("clue_pictures", clue_pictures, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InvalidParameterError(
                 f"The {name!r} parameter of triage must be an int >= {low}. "
@@ -350,7 +369,8 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
     _cluster(files, time_gap_s, min_series_size, attach_phash)
     scene = (_scene_links(files, device, known_series, min_inliers, scene_pictures, jobs)
              if scene_linking else {})
-    series = _series_table(files, known_series, scene)
+    clues = _location_clues(files, device, clue_pictures) if location_clues else {}
+    series = _series_table(files, known_series, scene, clues)
     elapsed = time.perf_counter() - start
     summary = _summary(files, series, stats, elapsed)
     return TriageResult(files=files[list(FILE_COLUMNS)], series=series, places=places,
@@ -361,6 +381,8 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
                                     "scene_linking": scene_linking,
                                     "min_inliers": min_inliers,
                                     "scene_pictures": scene_pictures,
+                                    "location_clues": location_clues,
+                                    "clue_pictures": clue_pictures,
                                     "known_files": known_files is not None,
                                     "database": str(getattr(db, "path", database))})
 
@@ -615,12 +637,36 @@ def _scene_links(files, device, known_series, min_inliers, per_series, jobs):
     return result
 
 
+def _location_clues(files, device, per_series):
+    """Location clues of each candidate series: ``{series: (ranking, clues)}`` from
+    :func:`~vidlab.victimid.clues.series_clues` and :func:`~vidlab.victimid.clues.rank_countries`
+    over up to ``per_series`` distinct pictures."""
+    from vidlab.victimid.clues import rank_countries, series_clues
+
+    result = {}
+    for sid, part in files[files["status"] == "candidate"].groupby("series_id", sort=True):
+        pictures = _wide_first(part, per_series)
+        if pictures:
+            clues = series_clues([device / path for path in pictures])
+            result[sid] = (rank_countries(clues), clues)
+    return result
+
+
+def _clue_columns(ranking, clues):
+    """The ``clue_countries`` and ``clue_evidence`` texts of one series."""
+    top = "; ".join(f"{c} {p:.2f}" for c, p in zip(ranking["country"].head(3),
+                                                    ranking["probability"].head(3),
+                                                    strict=True))
+    found = clues[clues["value"].astype(str) != ""]
+    return top, "; ".join(found["evidence"]) or "no clue found"
+
+
 _LINK_FIELDS = ("linked_series", "linked_location", "linked_country", "linked_status",
                 "scene_query", "scene_reference")
 
 
-def _series_table(files, known_series, scene=None):
-    scene = scene or {}
+def _series_table(files, known_series, scene=None, clues=None):
+    scene, clues = scene or {}, clues or {}
     known_series = known_series.set_index("series_id")
     devices_of_known = {}
     for sid, part in files[files["status"].isin(["known_exact", "known_perceptual"])].groupby(
@@ -649,7 +695,8 @@ def _series_table(files, known_series, scene=None):
                "first_capture": times[0] if times else "",
                "last_capture": times[-1] if times else "", "places": places,
                "linked_known_series": "; ".join(linked),
-               **dict.fromkeys(_LINK_FIELDS, ""), "scene_inliers": 0}
+               **dict.fromkeys(_LINK_FIELDS, ""), "scene_inliers": 0,
+               "clue_countries": "", "clue_evidence": ""}
         if new:
             link = scene.get(sid, {})
             row.update({name: link.get(name, "") for name in _LINK_FIELDS},
@@ -667,25 +714,35 @@ def _series_table(files, known_series, scene=None):
                 refer_to = f"{country} (same room as known series {same_room}{case})"
             else:
                 country = linked_countries[0] if linked_countries else ""
-            clues = [f"{row['n_files']} files ({row['n_pictures']} distinct pictures)"]
+            if sid in clues:
+                ranking = clues[sid][0]
+                row["clue_countries"], row["clue_evidence"] = _clue_columns(*clues[sid])
+                first, probability = ranking["country"].iloc[0], ranking["probability"].iloc[0]
+                if not country and probability >= CLUE_REFERRAL_PROBABILITY:
+                    country = first
+                    refer_to = (f"{first} (location clues only, probability "
+                                f"{probability:.2f}: a lead to confirm)")
+            notes = [f"{row['n_files']} files ({row['n_pictures']} distinct pictures)"]
             if cameras:
-                clues.append(f"camera {cameras}")
+                notes.append(f"camera {cameras}")
             if times:
-                clues.append(f"taken {times[0]} to {times[-1]}")
+                notes.append(f"taken {times[0]} to {times[-1]}")
             if places:
-                clues.append(f"GPS near {places}")
+                notes.append(f"GPS near {places}")
             if linked:
-                clues.append(f"same device as known series {', '.join(linked)}")
+                notes.append(f"same device as known series {', '.join(linked)}")
             if same_room:
                 where = ", ".join(v for v in (row["linked_location"], row["linked_country"])
                                   if v)
-                clues.append(f"same room as known series {same_room} ({row['linked_status']}"
+                notes.append(f"same room as known series {same_room} ({row['linked_status']}"
                              f"{': ' + where if where else ''}; {row['scene_inliers']} "
                              f"inliers)")
+            if row["clue_countries"]:
+                notes.append(f"location clues point to {row['clue_countries']}")
             row.update(status="new", rank=int(part["rank"].iloc[0]),
                        score=float(part["score"].iloc[0]), country=country, case_id="",
                        refer_to=refer_to or country or "ICSE (country unknown)",
-                       clues="; ".join(clues))
+                       clues="; ".join(notes))
         else:
             info = (known_series.loc[sid] if sid in known_series.index
                     else pd.Series({"status": "", "country": "", "case_id": ""}))
@@ -795,6 +852,17 @@ with one camera motion (RANSAC inliers). A link is a lead to check, not a proof.
 <td>{{ r.scene_inliers }}</td><td>{% if r.scene_query %}{{ r.scene_query }} ~
 {{ r.scene_reference }}{% endif %}</td><td>{{ r.refer_to }}</td></tr>{% endfor %}</table>
 {% else %}<p>No candidate series.</p>{% endif %}
+<h3>Location clues</h3>
+{% if not location_clues %}<p>Location clues were not searched.</p>
+{% elif clue_rows %}<p>Up to {{ clue_pictures }} distinct pictures of each candidate series
+searched for barcodes (GS1 prefix), socket types, the script of text and the climate through
+the window; the clues, weighted by their measured reliability, rank the countries. Clues are
+leads for the analyst: a GS1 prefix names where a barcode was registered, and sockets and
+scripts are shared by several countries.</p>
+<table><tr><th>series</th><th>first countries (probability)</th><th>clues</th></tr>
+{% for r in clue_rows %}<tr><td>{{ r.series_id }}</td><td>{{ r.clue_countries }}</td>
+<td>{{ r.clue_evidence }}</td></tr>{% endfor %}</table>
+{% else %}<p>No candidate series.</p>{% endif %}
 <h2>5. Referral</h2>
 {% if referrals %}<table><tr><th>series</th><th>kind</th><th>send to</th><th>clues</th></tr>
 {% for r in referrals %}<tr><td>{{ r.series_id }}</td>
@@ -854,7 +922,10 @@ def _render(result):
         scene_linking=result.parameters.get("scene_linking", False),
         scene_pictures=result.parameters.get("scene_pictures"),
         min_inliers=result.parameters.get("min_inliers"),
-        scene=candidates.to_dict("records"))
+        scene=candidates.to_dict("records"),
+        location_clues=result.parameters.get("location_clues", False),
+        clue_pictures=result.parameters.get("clue_pictures"),
+        clue_rows=candidates.to_dict("records"))
 
 
 def write_triage(result, out_dir):
