@@ -223,3 +223,22 @@ def test_world_helpers_validate():
         world.socket_image("Z")
     with pytest.raises(InvalidParameterError, match="'climate'"):
         world.outdoor_image("lunar")
+
+
+def test_trained_models_are_kept_on_disk_and_retrained_when_unreadable(tmp_path, monkeypatch):
+    import vidlab.victimid.clues as clues
+
+    monkeypatch.setenv("VIDLAB_CACHE", str(tmp_path))
+    calls = []
+
+    def _tiny_model():
+        calls.append(1)
+        return {"weights": [1.0, 2.0]}
+
+    assert clues._trained(_tiny_model)() == {"weights": [1.0, 2.0]}
+    (saved,) = tmp_path.glob("clues_tiny_model-*.pickle")
+    assert clues._trained(_tiny_model)() == {"weights": [1.0, 2.0]}  # as in a new process
+    assert calls == [1]
+    saved.write_bytes(b"not a pickle")
+    assert clues._trained(_tiny_model)() == {"weights": [1.0, 2.0]}
+    assert calls == [1, 1]

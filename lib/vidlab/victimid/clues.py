@@ -54,8 +54,11 @@ process); nothing is downloaded. Note for real cases: a GS1 prefix says where a 
 """
 
 import functools
+import hashlib
 import itertools
 import os
+import pickle
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -100,6 +103,45 @@ _WORK_WIDTH = 1024  # pictures are analysed at most this wide
 
 
 # --- input -----------------------------------------------------------------------------------
+
+
+def _cache_folder():
+    """Where trained clue models are kept between processes: ``$VIDLAB_CACHE`` or
+    ``~/.cache/vidlab``."""
+    return Path(os.environ.get("VIDLAB_CACHE") or Path.home() / ".cache" / "vidlab")
+
+
+def _trained(build):
+    """Cache the model ``build()`` trains, in the process and on disk.
+
+    Training is deterministic, so the file (named after the function and a digest of this
+    module's source: any change retrains) holds the same model the function would train. A
+    folder that cannot be written or a file that cannot be read only means training again.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+    @functools.cache
+    def cached():
+        path = _cache_folder() / f"clues{build.__name__}-{digest}.pickle"
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+        model = build()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except OSError:
+            pass
+        return model
+
+    cached.__doc__ = build.__doc__
+    return cached
+
 
 
 def _load(image, function):
@@ -539,7 +581,7 @@ def _matches(box, truth):
             and 0.7 < (x1 - x0) / (s1 - s0) < 1.4)
 
 
-@functools.cache
+@_trained
 def _plug_model():
     """Linear discriminant on candidate plates: synthetic sockets of each type, non-sockets."""
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
@@ -636,7 +678,7 @@ def _training_views(n_locations, seed):
         location.release()
 
 
-@functools.cache
+@_trained
 def _climate_model():
     """Logistic regression on colour histograms of 120 training rooms x 4 views (~4 s)."""
     from sklearn.linear_model import LogisticRegression
@@ -729,7 +771,7 @@ def _text_lines(g):
     return boxes[:60]
 
 
-@functools.cache
+@_trained
 def _script_model():
     """Logistic regression on HOG windows of text drawn with the world's fonts (~5 s)."""
     from sklearn.linear_model import LogisticRegression
