@@ -10,6 +10,7 @@ from vidlab.metadata.edits import match_editor
 from vidlab.synth.dataset import generate_dataset, load_dataset
 from vidlab.synth.devices import city_timezone
 from vidlab.synth.forums import CORE_ROLES
+from vidlab.synth.world import load_countries
 from vidlab.terminology import check, make_exercise_paragraph
 
 CURRICULA = sorted((REPO / "curricula").glob("*.yml"))
@@ -158,7 +159,7 @@ def test_investigator_answers_agree_with_the_ground_truth(tmp_path):
     for lesson in run.lessons:
         answers.update(lesson.answers)
     victim_id = {key: answers.pop(key) for key in list(answers)
-                 if key.split(".")[0] in ("triage", "series", "scenes")}
+                 if key.split(".")[0] in ("triage", "series", "scenes", "clues", "capstone")}
     _check_victim_id_answers(victim_id, dataset)
     assert len(answers) == 17
 
@@ -192,7 +193,7 @@ def test_investigator_answers_agree_with_the_ground_truth(tmp_path):
 
 def _check_victim_id_answers(answers, dataset):
     """The victim-identification lessons' answers agree with the seized phone's truth."""
-    assert len(answers) == 11
+    assert len(answers) == 21
     files = dataset.ground_truth("phone_files")
     series = dataset.ground_truth("phone_series")
     known = series[series["status"] == "known"]
@@ -220,3 +221,26 @@ def _check_victim_id_answers(answers, dataset):
     linked_known = {pair.split(":")[1] for pair in answers["scenes.series_links"]}
     assert shares_room <= linked_known <= set(known["series_id"])
     assert answers["scenes.link_precision"] >= 0.9
+
+    # location clues on the image world's series
+    locations = dataset.ground_truth("world_locations").set_index("location_id")
+    world_series = dataset.ground_truth("world_series")
+    country_of = dict(zip(world_series["series_id"],
+                          world_series["location_id"].map(locations["country"]), strict=True))
+    for pair in answers["clues.barcode_countries"]:  # a decoded barcode is never misread
+        series_id, country = pair.split(":")
+        assert country_of[series_id] == country
+    assert 0 <= answers["clues.n_with_socket"] <= len(country_of)
+    assert {pair.split(":")[0] for pair in answers["clues.top_countries"]} == set(country_of)
+    assert answers["clues.top3"] >= 0.4
+    assert 1 <= answers["clues.rank_without_barcode"] <= len(load_countries())
+
+    # the capstone: informing case owners and referring the new series
+    identified = known[known["identified"] & (known["n_on_device"] > 0)]
+    assert answers["capstone.inform_owner"] == sorted(identified["series_id"])
+    assert answers["capstone.first_pictures"] >= 3
+    n_candidates = answers["series.n_candidates"]
+    assert len(answers["capstone.clue_countries"]) == n_candidates
+    referred = {pair.split(":")[1] for pair in answers["capstone.referrals"]}
+    assert referred <= set(series.loc[series["status"] == "new", "country"])
+    assert 0 <= answers["capstone.n_clues_agree"] <= n_candidates
