@@ -40,8 +40,9 @@ The socket is hidden behind furniture in 10 of the 15 rooms: the plug type then 
 views: top-1 0.80, top-3 0.93 at 1024 px; top-1 0.53, top-3 0.93 at 560 px (chance 0.07 and
 0.20).
 
-The models are trained on first use from fixed seeds (a few seconds, then cached for the
-process); nothing is downloaded. Note for real cases: a GS1 prefix says where a barcode was
+The models are trained on first use from fixed seeds (10-40 s on a loaded 2-core machine)
+and kept in memory and on disk (``$VIDLAB_CACHE`` or ``~/.cache/vidlab``; a new process loads
+them in a fraction of a second); nothing is downloaded. Note for real cases: a GS1 prefix says where a barcode was
 *registered*, not where the product was made or sold, so it is a strong but not a certain clue.
 
 >>> from vidlab.seed import make_rng
