@@ -327,7 +327,8 @@ def test_a_series_placed_only_by_its_clues_is_referred_as_a_lead(case, tmp_path,
             exif = image.getexif()
             exif.pop(0x8825, None)  # GPSInfo
             image.save(device / path, quality=92, exif=exif.tobytes())
-    monkeypatch.setattr(clues, "series_clues", lambda images: pd.DataFrame(
+    monkeypatch.setattr(clues, "image_clues", lambda image: {})
+    monkeypatch.setattr(clues, "combine_clues", lambda per_image: pd.DataFrame(
         {"clue": ["gs1_prefix"], "value": ["460"], "confidence": [1.0], "n_images": [1],
          "evidence": ["barcode 4601234567893 read in 1 picture(s)"]}))
     result = triage(device, case["database"], min_series_size=2)
@@ -390,3 +391,10 @@ def test_untimed_look_alikes_do_not_bridge_two_series():
     assert series["edited.jpg"] == series["a0.jpg"]
     assert (series[[f"scan{i}.jpg" for i in range(4)]] != series["a0.jpg"]).all()
     assert (series[[f"scan{i}.jpg" for i in range(4)]] != series["b0.jpg"]).all()
+
+
+def test_two_jobs_give_the_same_triage(case):
+    parallel = triage(case["device"], case["database"], known_files=case["known_files"],
+                      jobs=2)
+    pd.testing.assert_frame_equal(parallel.files, case["result"].files)
+    pd.testing.assert_frame_equal(parallel.series, case["result"].series)

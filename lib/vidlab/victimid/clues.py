@@ -41,9 +41,10 @@ views: top-1 0.80, top-3 0.93 at 1024 px; top-1 0.53, top-3 0.93 at 560 px (chan
 0.20).
 
 The models are trained on first use from fixed seeds (10-40 s on a loaded 2-core machine)
-and kept in memory and on disk (``$VIDLAB_CACHE`` or ``~/.cache/vidlab``; a new process loads
-them in a fraction of a second); nothing is downloaded. Note for real cases: a GS1 prefix says where a barcode was
-*registered*, not where the product was made or sold, so it is a strong but not a certain clue.
+and kept in memory and on disk (``$VIDLAB_CACHE`` or ``~/.cache/vidlab``; a new process
+loads them in a fraction of a second); nothing is downloaded. Note for real cases: a GS1
+prefix says where a barcode was *registered*, not where the product was made or sold, so it
+is a strong but not a certain clue.
 
 >>> from vidlab.seed import make_rng
 >>> from vidlab.synth import world
@@ -79,9 +80,11 @@ __all__ = [
     "detect_climate",
     "detect_plug_type",
     "detect_script",
+    "combine_clues",
     "evaluate_location_clues",
     "gs1_country",
     "image_clues",
+    "load_clue_models",
     "plot_country_ranking",
     "rank_countries",
     "read_barcodes",
@@ -872,15 +875,23 @@ def _image_clues_task(image):
 _PLUG_MIN = 0.5  # a socket type below this probability is no evidence (the clue declines)
 
 
-def series_clues(images, jobs=1):
-    """Combine the clues of a series' pictures: one row per clue with the best evidence.
+def load_clue_models():
+    """Train the clue models, or load them from the disk cache, in this process now.
 
-    Columns: ``clue`` (:data:`CLUES`), ``value``, ``confidence`` (0..1), ``n_images`` (pictures
-    that support the value) and ``evidence`` (a short text). Barcodes: the code read most
-    often (value: its GS1 prefix). Plug type: the most probable socket type over the pictures
-    (none when no picture shows a socket clearly). Script and climate: the scores summed
-    over the pictures. ``images`` are PIL images, arrays or paths (paths are best with
-    ``jobs`` > 1). A clue with no evidence has an empty value and confidence 0.
+    Call it before clues are searched in worker processes, so that they load the models
+    instead of each training them.
+
+    >>> load_clue_models()
+    """
+    _plug_model()
+    _climate_model()
+    _script_model()
+
+
+def series_clues(images, jobs=1):
+    """Search every picture of a series for clues and combine them (:func:`combine_clues`).
+
+    ``images`` are PIL images, arrays or paths (paths are best with ``jobs`` > 1).
 
     >>> frame = series_clues([world.barcode_image("4006381333931", module=2)])
     >>> row = frame.set_index("clue").loc["gs1_prefix"]
@@ -894,7 +905,32 @@ def series_clues(images, jobs=1):
         raise InvalidParameterError(
             "The 'images' parameter of series_clues must hold at least one picture. Got none."
         )
-    per_image = map_parallel(_image_clues_task, images, jobs=jobs, desc="clues", unit="image")
+    if jobs != 1:
+        load_clue_models()
+    return combine_clues(map_parallel(_image_clues_task, images, jobs=jobs, desc="clues",
+                                      unit="image"))
+
+
+def combine_clues(per_image):
+    """Combine the :func:`image_clues` of a series' pictures: one row per clue, the best
+    evidence.
+
+    Columns: ``clue`` (:data:`CLUES`), ``value``, ``confidence`` (0..1), ``n_images`` (pictures
+    that support the value) and ``evidence`` (a short text). Barcodes: the code read most
+    often (value: its GS1 prefix). Plug type: the most probable socket type over the pictures
+    (none when no picture shows a socket clearly). Script and climate: the scores summed
+    over the pictures. A clue with no evidence has an empty value and confidence 0.
+
+    >>> frame = combine_clues([image_clues(world.barcode_image("4006381333931", module=2))])
+    >>> frame.set_index("clue").loc["gs1_prefix", "evidence"]
+    'barcode 4006381333931 read in 1 picture(s); GS1 prefix of DE'
+    """
+    per_image = list(per_image)
+    if not per_image:
+        raise InvalidParameterError(
+            "The 'per_image' parameter of combine_clues must hold the clues of at least one "
+            "picture. Got none."
+        )
     rows = []
     codes = pd.Series([c for item in per_image for c in item["barcodes"]], dtype=object)
     if len(codes):

@@ -289,8 +289,8 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
         ``(candidates x known series) x scene_pictures**2`` picture pairs.
     location_clues : bool
         Search the candidate series' pictures for location clues and rank the countries
-        (:func:`~vidlab.victimid.clues.series_clues`, about 0.5 s per picture, in this
-        process; the first call also trains the clue models, a few seconds).
+        (:mod:`vidlab.victimid.clues`, about 0.5 s per picture, with ``jobs``; the first
+        use trains the clue models once, 10-40 s, then loads them from the disk cache).
     clue_pictures : int
         Distinct pictures per candidate series searched for clues.
 
@@ -369,7 +369,8 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
     _cluster(files, time_gap_s, min_series_size, attach_phash)
     scene = (_scene_links(files, device, known_series, min_inliers, scene_pictures, jobs)
              if scene_linking else {})
-    clues = _location_clues(files, device, clue_pictures) if location_clues else {}
+    clues = (_location_clues(files, device, clue_pictures, jobs) if location_clues
+             else {})
     series = _series_table(files, known_series, scene, clues)
     elapsed = time.perf_counter() - start
     summary = _summary(files, series, stats, elapsed)
@@ -637,17 +638,28 @@ def _scene_links(files, device, known_series, min_inliers, per_series, jobs):
     return result
 
 
-def _location_clues(files, device, per_series):
+def _location_clues(files, device, per_series, jobs):
     """Location clues of each candidate series: ``{series: (ranking, clues)}`` from
-    :func:`~vidlab.victimid.clues.series_clues` and :func:`~vidlab.victimid.clues.rank_countries`
-    over up to ``per_series`` distinct pictures."""
-    from vidlab.victimid.clues import rank_countries, series_clues
+    :func:`~vidlab.victimid.clues.image_clues` over up to ``per_series`` distinct pictures
+    (in parallel), :func:`~vidlab.victimid.clues.combine_clues` and
+    :func:`~vidlab.victimid.clues.rank_countries`."""
+    from vidlab.parallel import map_parallel
+    from vidlab.victimid.clues import combine_clues, image_clues, load_clue_models, rank_countries
 
+    chosen = {sid: _wide_first(part, per_series)
+              for sid, part in files[files["status"] == "candidate"].groupby("series_id",
+                                                                             sort=True)}
+    paths = [device / path for pictures in chosen.values() for path in pictures]
+    if not paths:
+        return {}
+    if jobs != 1:
+        load_clue_models()
+    found = iter(map_parallel(image_clues, paths, jobs=jobs, desc="location clues",
+                              unit="picture"))
     result = {}
-    for sid, part in files[files["status"] == "candidate"].groupby("series_id", sort=True):
-        pictures = _wide_first(part, per_series)
+    for sid, pictures in chosen.items():
         if pictures:
-            clues = series_clues([device / path for path in pictures])
+            clues = combine_clues([next(found) for _ in pictures])
             result[sid] = (rank_countries(clues), clues)
     return result
 
