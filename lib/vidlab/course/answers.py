@@ -14,7 +14,6 @@ import json
 import math
 from pathlib import Path, PurePath
 
-import nbformat
 import numpy as np
 import pandas as pd
 
@@ -108,6 +107,9 @@ def read_answers(notebook) -> dict:
     last recording in notebook order wins.
     """
     if isinstance(notebook, str | Path):
+        import nbformat  # here, not at the top: lessons import this module, and nbformat
+        # (through jsonschema) takes seconds to import
+
         notebook = nbformat.read(notebook, as_version=4)
     answers = {}
     for cell in notebook.cells:
