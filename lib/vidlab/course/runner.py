@@ -25,7 +25,7 @@ from vidlab.exceptions import CurriculumError, DatasetError
 from vidlab.parallel import map_parallel
 from vidlab.seed import check_seed
 
-__all__ = ["run_curriculum", "CourseRun", "LessonRun", "KERNEL_NAME"]
+__all__ = ["run_curriculum", "CourseRun", "LessonRun", "KERNEL_NAME", "default_kernel_name"]
 
 #: The Jupyter kernel lessons run in (registered by ``make``); ``python3`` when absent.
 KERNEL_NAME = "vidlab"
@@ -72,7 +72,13 @@ class CourseRun:
         return self.out / "run.json"
 
 
-def _kernel_name():
+def default_kernel_name() -> str:
+    """The kernel lessons and submissions run in: :data:`KERNEL_NAME` when it is installed,
+    else ``"python3"``.
+
+    >>> default_kernel_name() in (KERNEL_NAME, "python3")
+    True
+    """
     from jupyter_client.kernelspec import KernelSpecManager
 
     return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
@@ -234,7 +240,7 @@ def run_curriculum(curriculum, *, out=None, jobs=1, parameters=None, cell_timeou
     curriculum = load_curriculum(curriculum)
     out = Path(out) if out is not None else Path("runs") / curriculum.id
     tasks = _lesson_tasks(
-        curriculum, out, dict(parameters or {}), kernel_name or _kernel_name(), cell_timeout
+        curriculum, out, dict(parameters or {}), kernel_name or default_kernel_name(), cell_timeout
     )
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
