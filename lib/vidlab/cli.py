@@ -197,6 +197,89 @@ def _cmd_course_check(args):
     if problems:
         return EXIT_USAGE
     print(f"OK: {args.curriculum}")
+    if args.golden:
+        return _cmd_course_golden(args)
+    return EXIT_OK
+
+
+def _cmd_course_golden(args):
+    from vidlab.course.golden import check_golden
+
+    report = check_golden(args.curriculum, seeds=args.seeds, jobs=args.jobs,
+                          kernel_name=args.kernel)
+    for row in report.rows:
+        if row["key_status"] == "ok":
+            print(f"{row['trainee']}  {row['lesson']}: blank {row['blank']:g}, source "
+                  f"{row['source']:g} of {row['max']:g}")
+    for problem in report.problems:
+        print(f"FAILED: {problem}", file=sys.stderr)
+    if report.ok:
+        print(f"OK: the blank release scores 0 and the source full marks for {args.seeds} "
+              "seeds")
+        return EXIT_OK
+    return EXIT_FAILURE
+
+
+def _limits(args):
+    from vidlab.course.grading import Limits
+
+    return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                  memory_mb=args.memory_mb, max_output_mb=args.max_output_mb)
+
+
+def _cmd_course_release(args):
+    from vidlab.course.release import default_secret_path, release_course
+
+    bundles = release_course(args.curriculum, args.roster, args.out, secret=args.secret,
+                             self_check=args.self_check, per_trainee_data=not args.shared_data,
+                             generate_data=args.generate_data, jobs=args.jobs)
+    if args.secret is None:
+        from vidlab.course.curriculum import load_curriculum
+
+        args.secret = default_secret_path(load_curriculum(args.curriculum).id)
+    print(f"{len(bundles)} bundles written to {args.out}; keep the course secret {args.secret} "
+          "private: grade with it (the roster is kept beside it)")
+    return EXIT_OK
+
+
+def _cmd_course_grade(args):
+    from vidlab.course.feedback import write_feedback
+    from vidlab.course.grading import grade_course
+
+    summary = grade_course(args.curriculum, args.submissions, args.gradebook,
+                           roster=args.roster, secret=args.secret, jobs=args.jobs,
+                           force=args.force, per_trainee_data=args.per_trainee_data,
+                           limits=_limits(args))
+    for folder in summary.protected:
+        print(f"vidlab course grade: made {folder} private (chmod o-rwx): submissions run as "
+              "another user and must not read each other", file=sys.stderr)
+    for name in summary.unknown:
+        print(f"vidlab course grade: {args.submissions}/{name}: not in the roster, ignored",
+              file=sys.stderr)
+    for name in summary.invalid:
+        print(f"vidlab course grade: {args.submissions}/{name}: not a valid trainee id "
+              "(letters, digits, '_', '.', '-'), ignored", file=sys.stderr)
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(summary.statuses.items()))
+    print(f"trainees from {summary.roster}")
+    print(f"{summary.n_graded} submissions graded ({statuses or 'none'}), {summary.n_skipped} "
+          f"already graded, {summary.n_missing} missing -> {args.gradebook} "
+          f"({summary.duration_s:.1f} s)")
+    if args.feedback:
+        paths = write_feedback(args.gradebook, args.feedback)
+        print(f"feedback: {paths['cohort']}, {paths['csv']}, {len(paths['trainees'])} trainee "
+              "pages")
+    if summary.n_failed:
+        print(f"{summary.n_failed} submissions could not be graded (key_error or grader_error): "
+              "fix the cause and run the same command again", file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def _cmd_course_feedback(args):
+    from vidlab.course.feedback import write_feedback
+
+    paths = write_feedback(args.gradebook, args.out)
+    print(f"feedback: {paths['cohort']}, {paths['csv']}, {len(paths['trainees'])} trainee pages")
     return EXIT_OK
 
 
@@ -317,12 +400,76 @@ def _build_parser():
                        "vidlab terms check notebooks/ curricula/ README.md", _cmd_terms_check)
     terms_check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
-    course = commands.add_parser("course", help="check and run curricula")
+    course = commands.add_parser("course", help="check, run, release and grade curricula")
     course_commands = course.add_subparsers(title="commands", metavar="COMMAND",
                                             parser_class=_Parser)
     check = _add(course_commands, "check", "Validate a curriculum: schema, files, parameters.",
                  "vidlab course check curricula/foundations.yml", _cmd_course_check)
     check.add_argument("curriculum", type=Path)
+    check.add_argument("--golden", action="store_true",
+                       help="also run the golden pair: the blank release must score 0 and the "
+                       "source full marks (executes every lesson 3 times per seed)")
+    check.add_argument("--seeds", type=int, default=2, metavar="N",
+                       help="trainee seeds for --golden (default: 2)")
+    check.add_argument("--kernel", metavar="NAME", help="Jupyter kernel (default: vidlab)")
+    _jobs(check)
+    release = _add(course_commands, "release",
+                   "Write one bundle per trainee: solutions stripped, their own seeds.",
+                   "vidlab course release curricula/foundations.yml --roster roster.csv "
+                   "--out release/", _cmd_course_release)
+    release.add_argument("curriculum", type=Path)
+    release.add_argument("--roster", required=True, type=Path, metavar="ROSTER.csv",
+                         help="CSV with a trainee_id column (optional: name, email)")
+    release.add_argument("--out", required=True, type=Path, metavar="DIR",
+                         help="one folder per trainee is written here")
+    release.add_argument("--secret", type=Path, metavar="FILE",
+                         help="course secret, created if missing (default: "
+                         "~/.vidlab/course/<curriculum id>.key); never hand it out")
+    release.add_argument("--self-check", action="store_true",
+                         help="add salted hashes of the exact answers (runs every key)")
+    release.add_argument("--shared-data", action="store_true",
+                         help="everyone gets the curriculum's dataset (default: each trainee "
+                         "their own dataset seed)")
+    release.add_argument("--generate-data", action="store_true",
+                         help="write each trainee's dataset into their bundle")
+    _jobs(release)
+    grade = _add(course_commands, "grade",
+                 "Grade submissions DIR/<trainee id>/<notebook> into an SQLite gradebook.",
+                 "vidlab course grade curricula/foundations.yml --submissions inbox/ "
+                 "--gradebook grades.sqlite --jobs 2 --feedback feedback/", _cmd_course_grade)
+    grade.add_argument("curriculum", type=Path)
+    grade.add_argument("--submissions", required=True, type=Path, metavar="DIR")
+    grade.add_argument("--gradebook", required=True, type=Path, metavar="FILE.sqlite")
+    grade.add_argument("--roster", type=Path, metavar="ROSTER.csv",
+                       help="trainees to grade (default: the roster kept by release beside the "
+                       "secret; without one, the submission folder names)")
+    grade.add_argument("--secret", type=Path, metavar="FILE",
+                       help="the course secret the course was released with (default: "
+                       "~/.vidlab/course/<curriculum id>.key)")
+    data = grade.add_mutually_exclusive_group()
+    data.add_argument("--per-trainee-data", action="store_true", default=None,
+                      help="inject each trainee's own dataset (default: as released)")
+    data.add_argument("--shared-data", action="store_false", dest="per_trainee_data",
+                      help="inject the curriculum's dataset (default: as released)")
+    grade.add_argument("--force", action="store_true",
+                       help="re-grade submissions already graded")
+    grade.add_argument("--feedback", type=Path, metavar="DIR",
+                       help="then write feedback pages, cohort.html and grades.csv here")
+    grade.add_argument("--cell-timeout", type=float, default=60, metavar="SECONDS",
+                       help="time limit per cell (default: 60)")
+    grade.add_argument("--notebook-timeout", type=float, default=600, metavar="SECONDS",
+                       help="time limit per notebook (default: 600)")
+    grade.add_argument("--memory-mb", type=float, default=2048, metavar="MB",
+                       help="memory limit of a submission's kernel (default: 2048)")
+    grade.add_argument("--max-output-mb", type=float, default=20, metavar="MB",
+                       help="largest executed notebook kept (default: 20)")
+    _jobs(grade)
+    feedback = _add(course_commands, "feedback",
+                    "Write per-trainee HTML feedback, a cohort report and a CSV of grades.",
+                    "vidlab course feedback --gradebook grades.sqlite --out feedback/",
+                    _cmd_course_feedback)
+    feedback.add_argument("--gradebook", required=True, type=Path, metavar="FILE.sqlite")
+    feedback.add_argument("--out", required=True, type=Path, metavar="DIR")
     run = _add(course_commands, "run", "Execute every lesson of a curriculum with papermill.",
                "vidlab course run curricula/foundations.yml --out runs/demo -p seed=7",
                _cmd_course_run)
