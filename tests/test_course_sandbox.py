@@ -1,6 +1,7 @@
 """Tests of vidlab.course.sandbox: hostile submissions each get a recorded result."""
 
 import os
+import sys
 from pathlib import Path
 
 import nbformat
@@ -263,3 +264,14 @@ def test_parameters_must_be_a_dict(tmp_path):
     with pytest.raises(InvalidParameterError, match="'parameters'"):
         execute_sandboxed(tmp_path / "s.ipynb", tmp_path / "o.ipynb", parameters=[1],
                           workdir=tmp_path / "w")
+
+
+def test_mount_plan_keeps_the_environment_and_the_sources_visible(tmp_path):
+    # a fresh clone under /tmp has its .venv and sources inside a covered folder
+    from vidlab.course import sandbox
+
+    covers, keeps = sandbox._mount_plan(tmp_path / "work")
+    kept = {path for path, _ in keeps}
+    for needed in (Path(sys.prefix).resolve(), Path(sandbox.__file__).resolve().parents[2]):
+        hidden = any(str(needed).startswith(cover.rstrip("/") + "/") for cover in covers)
+        assert not hidden or str(needed) in kept

@@ -222,14 +222,18 @@ def _mount_plan(workdir, readable=()):
 
     Each ``cover`` folder is replaced by an empty tmpfs: the shared temporary folders, and
     the topmost folder the sandbox user cannot search above the interpreter (it may live in
-    ``/root/.pyenv``), above a ``readable`` folder or above ``workdir``. Then each
-    ``(keep, read_only)`` folder is bind-mounted back at its own path: the interpreter and
-    the ``readable`` folders read-only, ``workdir`` read-write. The rest of a covered folder
+    ``/root/.pyenv``), the virtual environment, vidlab's sources, a ``readable`` folder or
+    ``workdir``. Then each ``(keep, read_only)`` folder is bind-mounted back at its own path:
+    the interpreter, the environment, the sources and the ``readable`` folders read-only,
+    ``workdir`` read-write. The rest of a covered folder
     is invisible in the sandbox.
     """
     covers = [tmp for tmp in _TMP_DIRS if os.path.isdir(tmp)]
     keeps = []
-    needed = {Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent}
+    # the interpreter, the virtual environment (it may live under /tmp, e.g. a fresh clone
+    # there) and the vidlab sources (an editable install points into the repository)
+    needed = {Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent,
+              Path(sys.prefix).resolve(), Path(__file__).resolve().parents[2]}
     needed |= {Path(p).resolve() for p in readable if Path(p).is_dir()}
     for path, read_only in [*((p, True) for p in sorted(needed)), (Path(workdir), False)]:
         under_tmp = any(str(path).startswith(tmp + "/") for tmp in covers[:len(_TMP_DIRS)])
