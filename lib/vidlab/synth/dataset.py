@@ -75,7 +75,7 @@ def load_recipe(preset):
     generator. Problems raise :class:`~vidlab.exceptions.InvalidParameterError` in one line.
 
     >>> sorted(load_recipe("tiny")["parts"])
-    ['evidence', 'forum', 'world']
+    ['evidence', 'forum', 'phone', 'world']
     >>> load_recipe("huge")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
