@@ -18,7 +18,7 @@ The same seed and the same locked environment give a byte-identical ``MANIFEST.s
 True
 >>> dataset = load_dataset(out)
 >>> dataset.seed, dataset.parts
-(0, ['evidence', 'world', 'forum'])
+(0, ['evidence', 'world', 'forum', 'phone'])
 >>> int(dataset.ground_truth("evidence_files")["altered"].sum())
 1
 """
