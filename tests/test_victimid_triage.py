@@ -398,3 +398,32 @@ def test_two_jobs_give_the_same_triage(case):
                       jobs=2)
     pd.testing.assert_frame_equal(parallel.files, case["result"].files)
     pd.testing.assert_frame_equal(parallel.series, case["result"].series)
+
+
+def test_a_session_split_by_a_long_pause_is_one_series_when_it_shows_one_room(case, tmp_path):
+    # the pictures of one new series, the second half taken five hours later: two groups by
+    # time, one room by scene linking
+    from datetime import datetime, timedelta
+
+    from PIL import Image
+
+    truth, series = case["truth"], case["series"].set_index("series_id")
+    new = series[series["status"] == "new"].index[0]
+    paths = sorted(truth[(truth["category"] == "new_series")
+                         & (truth["series_id"] == new)]["path"])
+    device = tmp_path / "phone"
+    for k, path in enumerate(paths):
+        (device / path).parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(case["device"] / path) as image:
+            exif = image.getexif()
+            if k >= len(paths) // 2:
+                details = exif.get_ifd(0x8769)
+                taken = datetime.strptime(details[0x9003], "%Y:%m:%d %H:%M:%S")
+                details[0x9003] = (taken + timedelta(hours=5)).strftime("%Y:%m:%d %H:%M:%S")
+            image.save(device / path, quality=92, exif=exif.tobytes())
+    apart = triage(device, case["database"], min_series_size=2, scene_linking=False,
+                   location_clues=False)
+    assert (apart.series["kind"] == "new").sum() == 2
+    together = triage(device, case["database"], min_series_size=2, location_clues=False)
+    assert (together.series["kind"] == "new").sum() == 1
+    assert (together.files["status"] == "candidate").sum() == len(paths)

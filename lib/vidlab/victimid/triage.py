@@ -18,7 +18,9 @@
    at most ``time_gap_s`` join; perceptual near-duplicates (same thresholds) join too, which
    attaches EXIF-less copies (messenger copies, thumbnails, edited variants) to the series of
    their original. Groups of at least ``min_series_size`` files are candidate series
-   (``candidate``); other files stay ``unmatched``.
+   (``candidate``); other files stay ``unmatched``. With scene linking on, candidate groups
+   of one device that show the same room (scene linking between a few wide views of each,
+   as in step 6) merge: a session split by a long pause is one series.
 5. **Ranking** - candidate series are ranked for analysis by a score (:data:`RANK_RULE`):
    ``n_pictures / largest n_pictures`` (0-1; distinct pictures: near-duplicates count once)
    + 1 if a file has GPS + recency (0-1: the series' last capture between the oldest and the
@@ -366,9 +368,13 @@ def triage(device, database, known_files=None, jobs=1, *, time_gap_s=3600.0,
         if owned:
             db.close()
     places = _places(files, meta)
-    _cluster(files, time_gap_s, min_series_size, attach_phash)
-    scene = (_scene_links(files, device, known_series, min_inliers, scene_pictures, jobs)
-             if scene_linking else {})
+    features = {}  # scene features, shared by the grouping and the linking
+    _cluster(files, time_gap_s, min_series_size, attach_phash,
+             same_room={"device": device, "min_inliers": min_inliers,
+                        "per_series": scene_pictures, "jobs": jobs, "cache": features}
+             if scene_linking else None)
+    scene = (_scene_links(files, device, known_series, min_inliers, scene_pictures, jobs,
+                          features) if scene_linking else {})
     clues = (_location_clues(files, device, clue_pictures, jobs) if location_clues
              else {})
     series = _series_table(files, known_series, scene, clues)
@@ -475,8 +481,11 @@ def _places(files, meta):
     return places
 
 
-def _cluster(files, time_gap_s, min_series_size, attach_phash):
-    """Group the remaining pictures and videos; mark candidate series and unmatched files."""
+def _cluster(files, time_gap_s, min_series_size, attach_phash, same_room=None):
+    """Group the remaining pictures and videos; mark candidate series and unmatched files.
+
+    ``same_room`` (``{"device", "min_inliers", "per_series", "jobs", "cache"}``) also merges
+    candidate groups of one device that show the same room (:func:`_same_room_groups`)."""
     rest = files.index[(files["status"] == "") & files["media"].isin(["image", "video"])]
     n = len(rest)
     groups = _Groups(n)
@@ -541,6 +550,8 @@ def _cluster(files, time_gap_s, min_series_size, attach_phash):
         return
     members = pd.Series(np.arange(n)).groupby(roots).apply(list)
     candidates = [m for m in members if len(set(pictures[m])) >= min_series_size]
+    if same_room is not None:
+        candidates = _same_room_groups(files, rest, candidates, **same_room)
     # rank: size share + GPS + recency (RANK_RULE)
     gps = np.isfinite(files.loc[rest, "latitude"].to_numpy())
     info = []
@@ -592,7 +603,36 @@ def _wide_first(part, limit):
     return chosen
 
 
-def _scene_links(files, device, known_series, min_inliers, per_series, jobs):
+def _same_room_groups(files, rest, candidates, device, min_inliers, per_series, jobs, cache):
+    """Merge candidate groups taken with one device in one room: a session split by a long
+    pause is one series. Up to ``per_series`` wide views of each group are scene-linked with
+    those of the other groups of the same device; a link from ``min_inliers`` on merges."""
+    from vidlab.victimid.scenes import link_scenes
+
+    devices = [set(files.loc[rest[m], "device"]) - {""} for m in candidates]
+    paired = {a for a in range(len(candidates)) for b in range(len(candidates))
+              if a != b and devices[a] & devices[b]}
+    if not paired:
+        return candidates
+    views = pd.DataFrame([(str(device / path), str(a)) for a in sorted(paired)
+                          for path in _wide_first(files.loc[rest[candidates[a]]], per_series)],
+                         columns=["path", "location_id"])
+    views["group"] = views["location_id"]
+    links = link_scenes(views[["path", "group"]], views, min_inliers=min_inliers, jobs=jobs,
+                        top_k=len(paired), exclude_same="group", cache=cache)
+    group_of = dict(zip(views["path"], views["location_id"], strict=True))
+    merged = _Groups(len(candidates))
+    for query, other in links.loc[links["linked"], ["query", "location_id"]].values:
+        a, b = int(group_of[query]), int(other)
+        if devices[a] & devices[b]:
+            merged.union(a, b)
+    together = {}
+    for i, members in enumerate(candidates):
+        together.setdefault(merged.find(i), []).extend(members)
+    return [sorted(members) for members in together.values()]
+
+
+def _scene_links(files, device, known_series, min_inliers, per_series, jobs, cache=None):
     """Scene linking of the candidate series with the known series that have a place:
     ``{candidate series: {linked_series, linked_location, linked_country, linked_status,
     linked_case, scene_inliers, scene_query, scene_reference}}``."""
@@ -613,7 +653,7 @@ def _scene_links(files, device, known_series, min_inliers, per_series, jobs):
     links = link_scenes([str(device / path) for path, _ in queries],
                         pd.DataFrame({"path": [str(device / p) for p, _ in references],
                                       "location_id": [sid for _, sid in references]}),
-                        min_inliers=min_inliers, jobs=jobs, top_k=len(info))
+                        min_inliers=min_inliers, jobs=jobs, top_k=len(info), cache=cache)
     best = {}  # candidate -> known series -> (inliers, query, reference)
     for query, known_id, reference, inliers in links[links["location_id"] != ""][
             ["query", "location_id", "reference", "inliers"]].values:
