@@ -68,7 +68,9 @@ def decoding_share(device, database, known_files):
                   "hashing/table.py", "hash_table"),
               "PDQ downsampling filter": cumulative("hashing/pdq.py", "_downsample"),
               "metadata (read_metadata)": cumulative("metadata/reader.py", "read_metadata"),
-              "scene linking (ORB + RANSAC)": cumulative("victimid/triage.py", "_scene_links"),
+              "scene linking (ORB + RANSAC; same-room grouping and known rooms)": (
+                  cumulative("victimid/triage.py", "_same_room_groups")
+                  + cumulative("victimid/triage.py", "_scene_links")),
               "location clues (incl. loading the models)": cumulative("victimid/triage.py",
                                                                       "_location_clues")}
     return {name: seconds / wall for name, seconds in shares.items()}, wall
