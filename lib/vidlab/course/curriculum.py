@@ -60,7 +60,17 @@ _MODULE_KEYS = {"id", "title", "description", "lessons"}
 _LESSON_KEYS = {"id", "title", "notebook", "minutes", "objectives", "parameters", "answers"}
 _ANSWER_KEYS = {"id", "points", "compare", "tolerance"}
 _COMPARATORS = ("exact", "numeric", "set", "dataframe", "top_k")
-_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def is_identifier(text) -> bool:
+    """Whether ``text`` is a valid id of a curriculum, module, lesson, answer or trainee:
+    letters, digits, ``_``, ``.``, ``-``; no leading ``.`` or ``-`` (ids name folders and files).
+
+    >>> is_identifier("t01"), is_identifier("ana.m"), is_identifier(".."), is_identifier("a\\n")
+    (True, True, False, False)
+    """
+    return isinstance(text, str) and _ID.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)
@@ -141,7 +151,7 @@ class _Problems(list):
             self.append(f"{where}: missing required key {key!r}")
 
     def check_id(self, value, seen, where):
-        if not isinstance(value, str) or not _ID.match(value):
+        if not is_identifier(value):
             self.append(f"{where}: id must be letters, digits, '_', '.' or '-'; got {value!r}")
         elif value in seen:
             self.append(f"{where}: duplicate id {value!r}")

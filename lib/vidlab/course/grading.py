@@ -41,14 +41,13 @@ from pathlib import Path
 
 import nbformat
 
-from vidlab.course.curriculum import load_curriculum
+from vidlab.course.curriculum import is_identifier, load_curriculum
 from vidlab.course.gradebook import FINAL_STATUSES, Gradebook
 from vidlab.course.release import (
     CourseSecret,
     Trainee,
     dataset_recipe,
     default_secret_path,
-    is_trainee_id,
     lesson_parameters,
     load_roster,
     load_secret,
@@ -525,7 +524,7 @@ def _trainees(roster, secret, curriculum_id, submissions):
     for folder in sorted(submissions.iterdir()):
         if not folder.is_dir():
             continue
-        if folder.is_symlink() or not is_trainee_id(folder.name):
+        if folder.is_symlink() or not is_identifier(folder.name):
             invalid.append(folder.name)
         else:
             trainees.append(Trainee(folder.name))

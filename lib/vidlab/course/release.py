@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 from vidlab.course.answers import canonical_value, read_answers
-from vidlab.course.curriculum import load_curriculum
+from vidlab.course.curriculum import is_identifier, load_curriculum
 from vidlab.exceptions import CurriculumError, DatasetError, InvalidParameterError
 
 __all__ = [
@@ -39,7 +39,6 @@ __all__ = [
     "Trainee",
     "load_secret",
     "load_roster",
-    "is_trainee_id",
     "derive_seed",
     "strip_solutions",
     "fill_parameters",
@@ -66,7 +65,6 @@ SEED_LIMIT = 2**31
 #: the bundle, where the notebooks run).
 BUNDLE_DATASET = "data"
 BUNDLE_OUTPUT = "output"
-_TRAINEE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -170,16 +168,6 @@ def _dataset_seed(key, trainee_id):
     return int.from_bytes(digest[:8], "big") % SEED_LIMIT
 
 
-def is_trainee_id(text) -> bool:
-    """Whether ``text`` is a valid trainee id: letters, digits, ``_``, ``.``, ``-``; no
-    leading ``.`` or ``-`` (ids name folders and files).
-
-    >>> is_trainee_id("t01"), is_trainee_id("ana.m"), is_trainee_id(".."), is_trainee_id("a b")
-    (True, True, False, False)
-    """
-    return isinstance(text, str) and _TRAINEE_ID.fullmatch(text) is not None
-
-
 def load_roster(path) -> list:
     """Read a roster CSV (column ``trainee_id``; optional ``name``, ``email``) into Trainees."""
     path = Path(path)
@@ -195,7 +183,7 @@ def load_roster(path) -> list:
         trainees, seen = [], set()
         for line, row in enumerate(reader, start=2):
             trainee_id = (row.get("trainee_id") or "").strip()
-            if not is_trainee_id(trainee_id):
+            if not is_identifier(trainee_id):
                 raise InvalidParameterError(
                     f"roster {path}, line {line}: trainee_id must be letters, digits, '_', '.' "
                     f"or '-'; got {trainee_id!r}"
