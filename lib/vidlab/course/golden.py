@@ -15,7 +15,6 @@ grading. ``vidlab course check CURRICULUM --golden [--seeds N]`` runs it.
 
 import hashlib
 import math
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from vidlab.course.release import (
     lesson_parameters,
     make_exercise,
     private_dir,
+    scratch_dir,
 )
 from vidlab.exceptions import InvalidParameterError
 from vidlab.parallel import map_parallel
@@ -73,8 +73,7 @@ def _golden_task(task):
     blank = _allow_errors(make_exercise(task["notebook"], task["parameters"]))
     nbformat.write(blank, blank_path)
     for name, source in (("blank", blank_path), ("source", Path(task["notebook"]))):
-        folder = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=scratch))
-        os.chmod(folder, 0o711)
+        folder = scratch_dir(f"{name}-", scratch)
         output = private_dir(folder / "out") / "run.ipynb"
         result = grading.execute_notebook(source, output, parameters=task["parameters"],
                                           workdir=folder / "work", limits=limits,
@@ -106,8 +105,7 @@ def check_golden(curriculum, *, seeds=2, jobs=1, kernel_name=None, limits=None):
             f"The 'seeds' parameter of check_golden must be an int >= 1. Got {seeds!r} instead.")
     limits = Limits() if limits is None else limits
     curriculum = load_curriculum(curriculum)
-    scratch = Path(tempfile.mkdtemp(prefix="vidlab-golden-"))
-    os.chmod(scratch, 0o711)
+    scratch = scratch_dir("vidlab-golden-")
     try:
         secret = CourseSecret(path=scratch / "golden.key",
                               key=hashlib.sha256(b"vidlab golden pair").digest())

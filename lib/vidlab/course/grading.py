@@ -54,6 +54,7 @@ from vidlab.course.release import (
     private_dir,
     released_per_trainee_data,
     released_roster,
+    scratch_dir,
     submission_names,
 )
 from vidlab.exceptions import InvalidParameterError
@@ -236,8 +237,7 @@ def compute_key(notebook, parameters, cache_dir, *, limits=Limits(), kernel_name
     cache = _key_path(cache_dir, notebook, parameters)
     if cache.is_file():
         return {**json.loads(cache.read_text(encoding="utf-8")), "cached": True}
-    scratch = Path(tempfile.mkdtemp(prefix="vidlab-key-", dir=scratch))
-    os.chmod(scratch, 0o711)
+    scratch = scratch_dir("vidlab-key-", scratch)
     try:
         output = private_dir(scratch / "out") / "key.ipynb"
         result = execute_notebook(notebook, output, parameters=parameters,
@@ -436,8 +436,7 @@ def _grade_task(task) -> dict:
             record.update(status="malformed", reason=problem)
             recorded = {}
         else:
-            scratch = Path(tempfile.mkdtemp(prefix="vidlab-grade-"))
-            os.chmod(scratch, 0o711)
+            scratch = scratch_dir("vidlab-grade-")
             output = Path(task["executed_path"])
             try:
                 result = execute_notebook(path, output, parameters=task["parameters"],

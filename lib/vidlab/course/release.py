@@ -51,6 +51,7 @@ __all__ = [
     "released_per_trainee_data",
     "released_roster",
     "private_dir",
+    "scratch_dir",
     "release_course",
     "self_check",
     "salted_hash",
@@ -116,6 +117,17 @@ def private_dir(path, mode=0o700) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     os.chmod(path, mode)
     return path
+
+
+def scratch_dir(prefix, parent=None) -> Path:
+    """A new temporary folder (under ``parent``, default the system's) that the sandbox user
+    may pass through but not list (mode 0711): each run's working folder goes inside.
+
+    >>> with tempfile.TemporaryDirectory() as parent:
+    ...     oct(scratch_dir("run-", parent).stat().st_mode & 0o777)
+    '0o711'
+    """
+    return private_dir(tempfile.mkdtemp(prefix=prefix, dir=parent), 0o711)
 
 
 def load_secret(path, *, create=True) -> CourseSecret:
