@@ -41,7 +41,7 @@ from PIL import Image, UnidentifiedImageError
 
 from vidlab.exceptions import ImageDecodeError, InvalidParameterError
 
-__all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "load_image"]
+__all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "as_image", "load_image"]
 
 #: File name suffixes (lower case) of the image formats vidlab hashes in a folder walk.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
@@ -127,6 +127,29 @@ def load_image(path, draft_size=None, *, mode=None, max_pixels=None):
                 image.draft("L" if mode == "L" else "RGB", size)
         _decode(image)
         return _convert(image, mode)
+
+
+def as_image(image, mode, *, function, parameter="image", draft_size=None):
+    """A Pillow image in ``mode`` ("RGB" or "L") from a Pillow image or an image file.
+
+    Files go through :func:`load_image` (with ``draft_size``); anything else is refused with
+    an error naming ``function`` and its ``parameter``.
+
+    >>> as_image(Image.new("RGB", (4, 4)), "L", function="example").mode
+    'L'
+    >>> as_image(3, "RGB", function="example")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    vidlab.exceptions.InvalidParameterError: The 'image' parameter of example must be a ...
+    """
+    if isinstance(image, Image.Image):
+        return image if image.mode == mode else image.convert(mode)
+    if isinstance(image, str | os.PathLike):
+        return load_image(image, draft_size, mode=mode)
+    raise InvalidParameterError(
+        f"The {parameter!r} parameter of {function} must be a Pillow image or a path. "
+        f"Got {type(image).__name__} instead."
+    )
 
 
 def _check_path(path):

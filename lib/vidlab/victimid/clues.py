@@ -68,6 +68,7 @@ from PIL import Image, ImageFilter
 from scipy import ndimage
 
 from vidlab.exceptions import InvalidParameterError
+from vidlab.hashing.images import as_image
 from vidlab.seed import make_rng
 from vidlab.synth import world
 from vidlab.synth.world import _EAN_G, _EAN_L, _EAN_PARITY, _EAN_R, ean13_check_digit
@@ -150,8 +151,6 @@ def _trained(build):
 
 def _load(image, function):
     """An RGB Pillow image from a Pillow image, an array or a path."""
-    if isinstance(image, Image.Image):
-        return image.convert("RGB")
     if isinstance(image, np.ndarray):
         if image.ndim not in (2, 3) or image.shape[0] < 8 or image.shape[1] < 8:
             raise InvalidParameterError(
@@ -165,10 +164,8 @@ def _load(image, function):
         if array.ndim == 3:
             array = array[..., :3]
         return Image.fromarray(array).convert("RGB")
-    if isinstance(image, str | os.PathLike):
-        from vidlab.hashing.images import load_image
-
-        return load_image(image, mode="RGB")
+    if isinstance(image, Image.Image | str | os.PathLike):
+        return as_image(image, "RGB", function=function)
     raise InvalidParameterError(
         f"The 'image' parameter of {function} must be a PIL image, a numpy array or a path. "
         f"Got {type(image).__name__} instead."

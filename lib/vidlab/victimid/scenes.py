@@ -74,7 +74,7 @@ from threadpoolctl import threadpool_limits
 
 from vidlab.checks import check_int
 from vidlab.exceptions import ImageDecodeError, InvalidParameterError
-from vidlab.hashing.images import load_image
+from vidlab.hashing.images import as_image
 from vidlab.parallel import map_parallel
 
 __all__ = [
@@ -182,18 +182,6 @@ class SceneMatch:
 # --- features --------------------------------------------------------------------------------
 
 
-def _grey(image, function):
-    """The picture as a grey Pillow image (decoding a JPEG file at a reduced size)."""
-    if isinstance(image, Image.Image):
-        return image.convert("L") if image.mode != "L" else image
-    if isinstance(image, str | os.PathLike):
-        return load_image(image, draft_size=(ANALYSIS_SIZE, ANALYSIS_SIZE), mode="L")
-    raise InvalidParameterError(
-        f"The 'image' parameter of {function} must be a Pillow image or a path. "
-        f"Got {type(image).__name__} instead."
-    )
-
-
 def _empty_features(size=(0, 0), scale=1.0, error=""):
     return SceneFeatures(np.zeros((0, 2)), np.zeros((0, 32), np.uint8), tuple(size), scale,
                          error)
@@ -235,7 +223,8 @@ def scene_features(image, n_keypoints=500):
     """
     function = "scene_features"
     n_keypoints = check_int(n_keypoints, "n_keypoints", function, 10, 5000)
-    grey = _grey(image, function)
+    grey = as_image(image, "L", function=function,
+                    draft_size=(ANALYSIS_SIZE, ANALYSIS_SIZE))
     size = (grey.width, grey.height)
     if isinstance(image, str | os.PathLike):
         with Image.open(image) as opened:  # the draft decode may be smaller than the file
@@ -798,17 +787,6 @@ def choose_min_inliers(links, truth, *, min_precision=0.95, thresholds=None, ref
 # --- figure ----------------------------------------------------------------------------------
 
 
-def _rgb(image, name):
-    if isinstance(image, Image.Image):
-        return image.convert("RGB")
-    if isinstance(image, str | os.PathLike):
-        return load_image(image, mode="RGB")
-    raise InvalidParameterError(
-        f"The {name!r} parameter of plot_scene_match must be a Pillow image or a path. "
-        f"Got {type(image).__name__} instead."
-    )
-
-
 def plot_scene_match(a, b, match, ax=None, max_lines=80, title=None):
     """Draw two pictures side by side with a line between the two ends of each inlier pair.
 
@@ -848,7 +826,8 @@ def plot_scene_match(a, b, match, ax=None, max_lines=80, title=None):
             f"Got {type(match).__name__} instead."
         )
     max_lines = check_int(max_lines, "max_lines", "plot_scene_match", 0, 100_000)
-    left, right = _rgb(a, "a"), _rgb(b, "b")
+    left, right = (as_image(picture, "RGB", function="plot_scene_match", parameter=name)
+                   for picture, name in ((a, "a"), (b, "b")))
     gap = max(8, left.width // 40)
     canvas = Image.new("RGB", (left.width + gap + right.width, max(left.height, right.height)),
                        "white")
