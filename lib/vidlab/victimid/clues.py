@@ -184,6 +184,12 @@ def _grey(image):
     return np.asarray(image.convert("L"), np.float32) / 255.0
 
 
+def _working_grey(image, function):
+    """The grey working array (0..1, at most :data:`_WORK_WIDTH` wide) the barcode, socket
+    and script detectors search; :func:`image_clues` computes it once for all three."""
+    return _grey(_work(_load(image, function)))
+
+
 # --- barcodes --------------------------------------------------------------------------------
 
 _CODES = {k: np.array([[int(c) for c in code] for code in table], np.int64)
@@ -411,9 +417,8 @@ def _read_box(g, box):
     return results
 
 
-def _barcode_reads(image):
-    """(code, n_reads, best misfit) per code read in ``image`` (RGB Pillow image)."""
-    g = _grey(_work(image))
+def _barcode_reads(g):
+    """(code, n_reads, best misfit) per code read in the working array ``g``."""
     reads = {}
     for box in _barcode_boxes(g):
         for misfit, code in _read_box(g, box):
@@ -435,8 +440,11 @@ def read_barcodes(image):
     >>> read_barcodes(Image.new("RGB", (64, 64), "white"))
     []
     """
-    reads = _barcode_reads(_load(image, "read_barcodes"))
-    good = [(n, code) for code, (n, _) in reads.items() if n >= 3]
+    return _codes(_working_grey(image, "read_barcodes"))
+
+
+def _codes(g):
+    good = [(n, code) for code, (n, _) in _barcode_reads(g).items() if n >= 3]
     return [code for _, code in sorted(good, key=lambda t: (-t[0], t[1]))]
 
 
@@ -610,9 +618,8 @@ _PLUG_SAMPLES = 30  # synthetic sockets per type
 _PLUG_NEGATIVES = 60
 
 
-def _plug_scores(image):
-    """Probability of each plug type for the most socket-like plate of the picture (or 0)."""
-    g = _grey(_work(image))
+def _plug_scores(g):
+    """Probability of each plug type for the most socket-like plate in ``g`` (or 0)."""
     scores = np.zeros(len(PLUG_TYPES))
     boxes = _plate_candidates(g)
     if not boxes:
@@ -642,8 +649,11 @@ def detect_plug_type(image):
     >>> float(detect_plug_type(Image.new("RGB", (160, 120), "white")).max())
     0.0
     """
-    scores = _plug_scores(_load(image, "detect_plug_type"))
-    return pd.Series(np.round(scores, 4), index=list(PLUG_TYPES), name="plug_type")
+    return _plug_series(_working_grey(image, "detect_plug_type"))
+
+
+def _plug_series(g):
+    return pd.Series(np.round(_plug_scores(g), 4), index=list(PLUG_TYPES), name="plug_type")
 
 
 # --- climate ---------------------------------------------------------------------------------
@@ -809,8 +819,7 @@ def _script_model():
     return model
 
 
-def _script_scores(image):
-    g = _grey(_work(image))
+def _script_scores(g):
     model = _script_model()
     features = []
     for y0, y1, x0, x1 in _text_lines(g):
@@ -842,8 +851,11 @@ def detect_script(image):
     >>> detect_script(page).idxmax()
     'Cyrillic'
     """
-    scores = _script_scores(_load(image, "detect_script"))
-    return pd.Series(np.round(scores.to_numpy(np.float64), 4), index=list(SCRIPTS),
+    return _script_series(_working_grey(image, "detect_script"))
+
+
+def _script_series(g):
+    return pd.Series(np.round(_script_scores(g).to_numpy(np.float64), 4), index=list(SCRIPTS),
                      name="script")
 
 
@@ -861,8 +873,9 @@ def image_clues(image):
     (['4006381333931'], ['barcodes', 'climate', 'plug_type', 'script'])
     """
     picture = _load(image, "image_clues")
-    return {"barcodes": read_barcodes(picture), "plug_type": detect_plug_type(picture),
-            "script": detect_script(picture), "climate": detect_climate(picture)}
+    g = _grey(_work(picture))
+    return {"barcodes": _codes(g), "plug_type": _plug_series(g), "script": _script_series(g),
+            "climate": detect_climate(picture)}
 
 
 def _image_clues_task(image):
