@@ -286,6 +286,8 @@ def _cmd_course_feedback(args):
 def _cmd_course_run(args):
     from vidlab.course.runner import run_curriculum
 
+    if args.sweep:
+        return _course_sweep(args)
     result = run_curriculum(
         args.curriculum,
         out=args.out,
@@ -299,6 +301,27 @@ def _cmd_course_run(args):
             line += f"  {lesson.error['summary']}"
         print(line)
     print(f"course page: {result.index_html}")
+    return EXIT_OK if result.ok else EXIT_FAILURE
+
+
+def _course_sweep(args):
+    from vidlab.course.sweep import load_sweep, run_sweep
+
+    result = run_sweep(
+        args.curriculum,
+        load_sweep(args.sweep),
+        out=args.out,
+        jobs=args.jobs,
+        parameters=dict(args.parameters),
+        cell_timeout=args.timeout,
+    )
+    for set_id, runs in result.lessons.items():
+        for lesson in runs:
+            line = f"{lesson.status:>6}  {set_id}  {lesson.lesson}  ({lesson.duration:.1f} s)"
+            if lesson.error:
+                line += f"  {lesson.error['summary']}"
+            print(line)
+    print(f"summary: {result.summary_csv}  page: {result.summary_html}")
     return EXIT_OK if result.ok else EXIT_FAILURE
 
 
@@ -471,13 +494,18 @@ def _build_parser():
     feedback.add_argument("--gradebook", required=True, type=Path, metavar="FILE.sqlite")
     feedback.add_argument("--out", required=True, type=Path, metavar="DIR")
     run = _add(course_commands, "run", "Execute every lesson of a curriculum with papermill.",
-               "vidlab course run curricula/foundations.yml --out runs/demo -p seed=7",
+               "vidlab course run curricula/foundations.yml --out runs/demo -p seed=7\n"
+               "  vidlab course run curricula/trend-study.yml -j 2 "
+               "--sweep curricula/sweeps/regions.yml",
                _cmd_course_run)
     run.add_argument("curriculum", type=Path)
     run.add_argument("--out", type=Path, help="output folder (default: runs/<curriculum id>)")
     run.add_argument("-p", "--parameter", dest="parameters", action="append", default=[],
                      type=_parameter, metavar="NAME=VALUE",
                      help="set a lesson parameter for every lesson (repeatable)")
+    run.add_argument("--sweep", type=Path, metavar="FILE.yml|.csv",
+                     help="run once per parameter set listed in FILE (in parallel with --jobs) "
+                     "and write a summary table sweep.csv / sweep.html")
     run.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                      help="time limit per cell (default: 600)")
     _jobs(run)

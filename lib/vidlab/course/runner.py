@@ -110,7 +110,8 @@ def _resolve_dataset(value, base):
     return str(path)
 
 
-def _lesson_tasks(curriculum, out, overrides, kernel_name, cell_timeout):
+def _lesson_tasks(curriculum, out, overrides, kernel_name, cell_timeout, lessons=None):
+    """One task per lesson (per lesson id in ``lessons`` when given), parameters resolved."""
     declared = {}
     for _, lesson in curriculum.lessons:
         declared = {**lesson.declared_parameters, **declared}
@@ -123,6 +124,8 @@ def _lesson_tasks(curriculum, out, overrides, kernel_name, cell_timeout):
     overrides = {name: _coerce(name, value, declared[name]) for name, value in overrides.items()}
     tasks = []
     for module, lesson in curriculum.lessons:
+        if lessons is not None and lesson.id not in lessons:
+            continue
         lesson_declared = lesson.declared_parameters
         parameters = {**curriculum.parameters, **lesson.parameters}
         parameters = {k: v for k, v in parameters.items() if k in lesson_declared}
@@ -187,12 +190,19 @@ def _error_details(error):
 
 
 def _render_html(notebook_path, html_path):
+    """Render an executed notebook; cells tagged ``remove_input`` (or ``hide-input``) show
+    only their output and cells tagged ``remove_cell`` nothing, as in a report."""
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(
-        nbformat.read(notebook_path, as_version=4)
+    exporter = HTMLExporter(template_name="lab")
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_input_tags={"remove_input", "hide-input"},
+                              remove_cell_tags={"remove_cell"}),
+        enabled=True,
     )
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
     Path(html_path).write_text(body, encoding="utf-8")
 
 
