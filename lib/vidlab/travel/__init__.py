@@ -1,0 +1,81 @@
+"""Travel checks: match travellers' trips against notices about persons (name normalisation,
+transliteration, candidate blocking, scoring, thresholds, review lists).
+
+>>> from vidlab.travel import normalise_name
+>>> normalise_name("Mohammed AL-HASHIMI")
+'mohammed hashimi'
+"""
+
+from vidlab.travel.data import load_travel
+from vidlab.travel.match import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_WEIGHTS,
+    DOB_AGREEMENT,
+    NATIONALITY_AGREEMENT,
+    NEUTRAL_REWRITES,
+    SEX_FACTOR,
+    block_candidates,
+    choose_threshold,
+    exact_matches,
+    label_pairs,
+    match_trips,
+    plot_precision_recall,
+    precision_recall,
+    precision_recall_curve,
+    recall_by_variant,
+    reduction_ratio,
+    review_list,
+    score_candidates,
+)
+from vidlab.travel.normalise import (
+    ARABIC_LATIN,
+    ARABIC_NAME_WORDS,
+    CYRILLIC_SYSTEMS,
+    PARTICLES,
+    VARIANT_FAMILIES,
+    canonical_name,
+    fold_accents,
+    name_key,
+    name_tokens,
+    name_variants,
+    normalise_name,
+    pinyin_to_wade_giles,
+    skeleton,
+    transliterate,
+)
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DEFAULT_WEIGHTS",
+    "DOB_AGREEMENT",
+    "NATIONALITY_AGREEMENT",
+    "NEUTRAL_REWRITES",
+    "SEX_FACTOR",
+    "block_candidates",
+    "choose_threshold",
+    "exact_matches",
+    "label_pairs",
+    "load_travel",
+    "match_trips",
+    "plot_precision_recall",
+    "precision_recall",
+    "precision_recall_curve",
+    "recall_by_variant",
+    "reduction_ratio",
+    "review_list",
+    "score_candidates",
+    "ARABIC_LATIN",
+    "ARABIC_NAME_WORDS",
+    "CYRILLIC_SYSTEMS",
+    "PARTICLES",
+    "VARIANT_FAMILIES",
+    "canonical_name",
+    "fold_accents",
+    "name_key",
+    "name_tokens",
+    "name_variants",
+    "normalise_name",
+    "pinyin_to_wade_giles",
+    "skeleton",
+    "transliterate",
+]
