@@ -84,7 +84,7 @@ def test_dataset_json_records_recipe_seed_version_and_parts(tiny):
     assert info["preset"] == "tiny"
     assert info["seed"] == 0
     assert info["vidlab_version"] == __version__
-    assert info["parts"] == ["evidence", "world", "forum", "phone"]
+    assert info["parts"] == ["evidence", "world", "forum", "phone", "travel", "trends"]
     assert info["recipe"] == load_recipe("tiny")
     assert info["ground_truth"]["evidence_files"]["file"] == "ground_truth/evidence_files.csv"
     assert sorted(info) == ["format", "ground_truth", "name", "parts", "preset", "recipe",
@@ -94,11 +94,12 @@ def test_dataset_json_records_recipe_seed_version_and_parts(tiny):
 def test_generated_layout(tiny):
     names = sorted(path.name for path in tiny.iterdir())
     assert names == ["MANIFEST.sha256", "dataset.json", "evidence", "forum", "ground_truth",
-                     "phone", "world"]
+                     "phone", "travel", "trends", "world"]
     assert sorted(p.name for p in (tiny / "ground_truth").iterdir()) == [
         "evidence_files.csv", "forum_accounts.csv", "forum_events.csv", "forum_persons.csv",
-        "phone_files.csv", "phone_locations.csv", "phone_series.csv", "world_devices.csv",
-        "world_images.csv", "world_locations.csv",
+        "phone_files.csv", "phone_locations.csv", "phone_series.csv", "travel_persons.csv",
+        "travel_trips.csv", "trends_events.csv", "trends_parameters.csv", "trends_truth.csv",
+        "world_devices.csv", "world_images.csv", "world_locations.csv",
         "world_series.csv", "world_variants.csv", "world_videos.csv"]
     assert not list(tiny.parent.glob(".tiny.*")), "the staging folder was left behind"
 
@@ -108,10 +109,11 @@ def test_load_dataset_gives_info_paths_and_typed_ground_truth(tiny):
     assert dataset.root == tiny
     assert dataset.seed == 0
     assert dataset.info["preset"] == "tiny"
-    assert dataset.parts == ["evidence", "world", "forum", "phone"]
+    assert dataset.parts == ["evidence", "world", "forum", "phone", "travel", "trends"]
     assert dataset.tables == ["evidence_files", "forum_accounts", "forum_events", "forum_persons",
-                              "phone_files", "phone_locations", "phone_series", "world_devices",
-                              "world_images", "world_locations",
+                              "phone_files", "phone_locations", "phone_series", "travel_persons",
+                              "travel_trips", "trends_events", "trends_parameters",
+                              "trends_truth", "world_devices", "world_images", "world_locations",
                               "world_series", "world_variants", "world_videos"]
     assert dataset.path("evidence") == tiny / "evidence"
     files = dataset.ground_truth("evidence_files")

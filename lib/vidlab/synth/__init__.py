@@ -17,6 +17,8 @@ from vidlab.synth import (
     forums,  # noqa: F401  (registers "forum")
     images,  # noqa: F401  (registers "image_world")
     seized,  # noqa: F401  (registers "seized_device")
+    travel,  # noqa: F401  (registers "travel_records")
+    trends,  # noqa: F401  (registers "trend_statistics")
 )
 from vidlab.synth.dataset import (
     PRESETS,

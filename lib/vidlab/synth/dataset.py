@@ -18,7 +18,7 @@ The same seed and the same locked environment give a byte-identical ``MANIFEST.s
 True
 >>> dataset = load_dataset(out)
 >>> dataset.seed, dataset.parts
-(0, ['evidence', 'world', 'forum', 'phone'])
+(0, ['evidence', 'world', 'forum', 'phone', 'travel', 'trends'])
 >>> int(dataset.ground_truth("evidence_files")["altered"].sum())
 1
 """
@@ -75,7 +75,7 @@ def load_recipe(preset):
     generator. Problems raise :class:`~vidlab.exceptions.InvalidParameterError` in one line.
 
     >>> sorted(load_recipe("tiny")["parts"])
-    ['evidence', 'forum', 'phone', 'world']
+    ['evidence', 'forum', 'phone', 'travel', 'trends', 'world']
     >>> load_recipe("huge")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
