@@ -4,8 +4,11 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
+from truth_travel import TRAVEL_ANSWERS, check_travel_answers
+from truth_trends import check_trends_answers
 from vidlab.course.curriculum import check_curriculum, load_curriculum
 from vidlab.course.runner import run_curriculum
+from vidlab.course.sweep import run_sweep
 from vidlab.metadata.edits import match_editor
 from vidlab.synth.dataset import generate_dataset, load_dataset
 from vidlab.synth.devices import city_timezone
@@ -161,6 +164,9 @@ def test_investigator_answers_agree_with_the_ground_truth(tmp_path):
     victim_id = {key: answers.pop(key) for key in list(answers)
                  if key.split(".")[0] in ("triage", "series", "scenes", "clues", "capstone")}
     _check_victim_id_answers(victim_id, dataset)
+    travel = {key: answers.pop(key) for key in list(answers) if key.startswith("travel.")}
+    check_travel_answers(travel, dataset)
+    assert len(travel) == len(TRAVEL_ANSWERS)
     assert len(answers) == 17
 
     accounts = dataset.ground_truth("forum_accounts")
@@ -244,3 +250,33 @@ def _check_victim_id_answers(answers, dataset):
     referred = {pair.split(":")[1] for pair in answers["capstone.referrals"]}
     assert referred <= set(series.loc[series["status"] == "new", "country"])
     assert 0 <= answers["capstone.n_clues_agree"] <= n_candidates
+
+
+def test_trend_study_runs_with_parameters_and_sweeps(tmp_path):
+    """The graded artefacts lesson agrees with the generator's truth; the study template runs
+    with -p and in a sweep, and its headline figures come from the selected region."""
+    seed = 3
+    dataset = load_dataset(generate_dataset(tmp_path / "data", preset="tiny", seed=seed))
+    run = run_curriculum(
+        REPO / "curricula/trend-study.yml",
+        out=tmp_path / "run",
+        jobs=2,
+        parameters={"dataset": str(dataset.root), "seed": str(seed), "region": "Asia"},
+    )
+    assert run.ok, [lesson.error for lesson in run.lessons if lesson.error]
+    study, artefacts = (lesson.answers for lesson in run.lessons)
+    check_trends_answers(artefacts, dataset)
+    countries = pd.read_csv(dataset.path("trends") / "countries.csv", keep_default_na=False)
+    assert study["study.n_countries"] == (countries["region"] == "Asia").sum()
+    assert study["study.growth_low"] <= study["study.growth"] <= study["study.growth_high"]
+    assert (tmp_path / "run/60_trends/01_trend_study_output/summary.csv").is_file()
+
+    sweep = run_sweep(REPO / "curricula/trend-study.yml",
+                      [{"region": "Europe"}, {"region": "Asia", "method": "theil_sen"}],
+                      out=tmp_path / "sweep", jobs=2,
+                      parameters={"dataset": str(dataset.root), "seed": str(seed)})
+    assert sweep.ok, [run.error for runs in sweep.lessons.values() for run in runs]
+    summary = pd.read_csv(tmp_path / "sweep/sweep.csv")
+    assert list(summary["region"]) == ["Europe", "Asia"]
+    assert summary.loc[1, "study.n_countries"] == study["study.n_countries"]
+    assert summary.loc[0, "study.n_countries"] == (countries["region"] == "Europe").sum()
