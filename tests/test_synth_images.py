@@ -176,7 +176,7 @@ def test_videos_record_their_source(generated):
     ({"n_photos": 3}, "Unknown image_world option 'n_photos'"),
     ({"shots_per_series": [5, 2]}, "'shots_per_series' parameter"),
     ({"n_locations": 4, "n_series": 2}, "'n_series' \\(2\\) must be >= 'n_locations' \\(4\\)"),
-    ({"video_size": [95, 64]}, "must be even"),
+    ({"video_size": [96, 56]}, "must be multiples of 16"),
     ({"countries": ["DE", "XX"]}, "'countries' parameter"),
     ({"n_variants": -1}, "'n_variants' parameter of image_world must be an int"),
 ])

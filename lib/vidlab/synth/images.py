@@ -95,7 +95,7 @@ from vidlab.synth.exif import (
     make_thumbnail,
     offset_text,
 )
-from vidlab.synth.registry import register_generator
+from vidlab.synth.registry import merge_config, register_generator
 from vidlab.synth.transforms import FORMAT_EXTENSIONS, TRANSFORMS, apply_chain, save_variant
 from vidlab.synth.video import VIDEO_MOTIONS, VIDEO_OVERLAYS, make_clip
 
@@ -110,7 +110,7 @@ DEFAULTS = {
     "n_variants": 40,
     "n_distractors": 20,
     "n_videos": 4,
-    "video_size": [640, 360],
+    "video_size": [640, 352],
     "video_seconds": 3.0,
     "video_fps": 10,
     "jpeg_quality": 90,
@@ -212,13 +212,7 @@ def _choices(values, key, allowed):
 
 
 def _check_config(config):
-    config = dict(config or {})
-    unknown = sorted(set(config) - set(DEFAULTS))
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown image_world option {unknown[0]!r}: use {', '.join(DEFAULTS)}."
-        )
-    values = {**DEFAULTS, **config}
+    values = merge_config(config, DEFAULTS, "image_world")
     checked = {
         "n_locations": _int(values, "n_locations", 1, 100_000),
         "n_series": _int(values, "n_series", 1, 100_000),
@@ -242,10 +236,10 @@ def _check_config(config):
             f"Got {seconds!r} instead."
         )
     checked["video_seconds"] = float(seconds)
-    if any(v % 2 for v in checked["video_size"]):
+    if any(v % 16 for v in checked["video_size"]):
         raise InvalidParameterError(
-            f"The 'video_size' parameter of image_world must be even numbers (H.264 needs "
-            f"them). Got {values['video_size']!r} instead."
+            f"The 'video_size' parameter of image_world must be multiples of 16 (for bytes "
+            f"that are the same on every run). Got {values['video_size']!r} instead."
         )
     if checked["n_locations"] > checked["n_series"]:
         raise InvalidParameterError(
@@ -615,9 +609,9 @@ def make_image_world(out_dir, config, rng, *, jobs=1):
         series, the others go to random locations), ``shots_per_series`` ([min, max]),
         ``image_size`` ([min, max] of the long side; each series has one camera size and
         aspect, 20 % portrait), ``n_variants``, ``max_transforms`` (per variant),
-        ``n_distractors``, ``n_videos``, ``video_size`` ([w, h], even), ``video_seconds``,
-        ``video_fps``, ``jpeg_quality``, ``countries`` and ``room_types`` (lists, null for
-        all). Defaults in :data:`DEFAULTS`.
+        ``n_distractors``, ``n_videos``, ``video_size`` ([w, h], multiples of 16),
+        ``video_seconds``, ``video_fps``, ``jpeg_quality``, ``countries`` and ``room_types``
+        (lists, null for all). Defaults in :data:`DEFAULTS`.
     rng : numpy.random.Generator
         The only source of randomness.
     jobs : int

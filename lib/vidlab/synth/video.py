@@ -106,12 +106,14 @@ def _check(image, seconds, fps, size, motion, overlay, reencode, creation_time=N
     try:
         width, height = (int(v) for v in size)
         good = (width, height) == tuple(size) and all(
-            16 <= v <= 4096 and v % 2 == 0 for v in (width, height))
+            16 <= v <= 4096 and v % 16 == 0 for v in (width, height))
     except (TypeError, ValueError):
         good = False
     if not good:
         raise InvalidParameterError(
-            "The 'size' parameter must be (width, height), two even ints in [16, 4096]. "
+            "The 'size' parameter must be (width, height), two multiples of 16 in [16, 4096] "
+            "(libx264 reads uninitialised memory below a picture of any other height, and the "
+            "bytes would change from run to run). "
             f"Got {size!r} instead."
         )
     if motion not in VIDEO_MOTIONS:
@@ -327,11 +329,11 @@ def _decode_yuv(source):
             yield frame.to_ndarray()
 
 
-def _even(value):
-    return max(16, int(value) // 2 * 2)
+def _multiple_of_16(value):
+    return max(16, round(value / 16) * 16)
 
 
-def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pan",
+def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 352), motion="pan",
               overlay=None, reencode=False, creation_time=None):
     """Write a short MP4 to ``path`` that pans or zooms across ``image``; return its params.
 
@@ -378,10 +380,10 @@ def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pa
     >>> from PIL import Image
     >>> room = Image.new("RGB", (320, 240), (120, 140, 160))
     >>> folder = Path(tempfile.mkdtemp())
-    >>> info = make_clip(room, folder / "a.mp4", 7, seconds=1.0, fps=4, size=(128, 72),
+    >>> info = make_clip(room, folder / "a.mp4", 7, seconds=1.0, fps=4, size=(128, 64),
     ...                  motion="zoom", overlay="logo", reencode=True)
     >>> info["size"], info["first_encoding"]["size"], info["n_frames"], info["overlay"]
-    ([64, 36], [128, 72], 4, 'logo')
+    ([64, 32], [128, 64], 4, 'logo')
     """
     width, height = _check(image, seconds, fps, size, motion, overlay, reencode, creation_time)
     rng = make_rng(rng)
@@ -403,7 +405,8 @@ def make_clip(image, path, rng, seconds=4.0, fps=10, size=(640, 360), motion="pa
 
     path = Path(path)
     if reencode:
-        final_size = (_even(width * REENCODE_SCALE), _even(height * REENCODE_SCALE))
+        final_size = (_multiple_of_16(width * REENCODE_SCALE),
+                      _multiple_of_16(height * REENCODE_SCALE))
         buffer = io.BytesIO()
         _encode(buffer, first_frames(), size, fps, codec, DEFAULT_CRF)
         buffer.seek(0)
