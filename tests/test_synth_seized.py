@@ -327,6 +327,6 @@ def test_bad_world_option_and_used_folder_raise(tmp_path):
     (tmp_path / "y" / "device" / "old.jpg").write_bytes(b"x")
     with pytest.raises(InvalidParameterError, match="already holds files"):
         make_seized_device(tmp_path / "y", SMALL, make_rng(0))
-    with pytest.raises(InvalidParameterError, match="must be a dict"):
+    with pytest.raises(InvalidParameterError, match="must be a mapping of options"):
         make_seized_device(tmp_path / "z", [1, 2], make_rng(0))
     assert os.listdir(tmp_path / "y" / "device") == ["old.jpg"]

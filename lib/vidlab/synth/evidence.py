@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from vidlab.exceptions import InvalidParameterError
 from vidlab.hashing.crypto import duplicate_groups, hash_file, read_manifest, write_manifest
-from vidlab.synth.registry import register_generator
+from vidlab.synth.registry import merge_config, register_generator
 
 __all__ = ["make_evidence_folder", "ACQUISITION_MANIFEST", "DEFAULTS"]
 
@@ -276,13 +276,7 @@ def _zip_bytes(members, day):
 
 
 def _check_config(config):
-    config = dict(config or {})
-    unknown = sorted(set(config) - set(DEFAULTS))
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown evidence_folder option {unknown[0]!r}: use {', '.join(DEFAULTS)}."
-        )
-    values = {**DEFAULTS, **config}
+    values = merge_config(config, DEFAULTS, "evidence_folder")
     for key, value in values.items():
         low = 1 if key == "n_documents" else 0
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 10_000:

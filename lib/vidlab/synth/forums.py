@@ -86,7 +86,7 @@ import numpy as np
 import pandas as pd
 
 from vidlab.exceptions import InvalidParameterError
-from vidlab.synth.registry import register_generator
+from vidlab.synth.registry import merge_config, register_generator
 
 __all__ = ["make_forum", "DEFAULTS", "ROLES", "CORE_ROLES", "FILES", "SECTIONS", "ADJECTIVES",
            "NOUNS"]
@@ -223,18 +223,7 @@ def _int(values, key, low, high, *, optional=False):
 
 
 def _check_config(config):
-    if config is None:
-        config = {}
-    if not isinstance(config, dict):
-        raise InvalidParameterError(
-            f"The forum config must be a mapping of options. Got {type(config).__name__}."
-        )
-    unknown = sorted(str(key) for key in set(config) - set(DEFAULTS))
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown forum option {unknown[0]!r}: use {', '.join(DEFAULTS)}."
-        )
-    values = {**DEFAULTS, **config}
+    values = merge_config(config, DEFAULTS, "forum")
     values["n_members"] = _int(values, "n_members", 20, MAX_MEMBERS)
     values["days"] = _int(values, "days", 7, 36_500)
     values["n_threads"] = _int(values, "n_threads", 1, 100_000_000, optional=True)

@@ -16,7 +16,7 @@ True
 
 from vidlab.exceptions import InvalidParameterError
 
-__all__ = ["register_generator", "get_generator", "available_generators"]
+__all__ = ["register_generator", "get_generator", "available_generators", "merge_config"]
 
 _GENERATORS = {}
 
@@ -75,3 +75,28 @@ def get_generator(name):
 def available_generators():
     """Return the names of the registered generators, sorted."""
     return tuple(sorted(_GENERATORS))
+
+
+def merge_config(config, defaults, generator):
+    """Return ``defaults`` updated with ``config`` (None = no option), after checking that
+    ``config`` is a mapping of options ``defaults`` knows; the generator checks the values.
+
+    >>> merge_config({"n_members": 50}, {"n_members": 300, "days": 365}, "forum")
+    {'n_members': 50, 'days': 365}
+    >>> merge_config({"n_member": 50}, {"n_members": 300, "days": 365}, "forum")
+    Traceback (most recent call last):
+    vidlab.exceptions.InvalidParameterError: Unknown forum option 'n_member': use n_members, days.
+    """
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise InvalidParameterError(
+            f"The {generator} config must be a mapping of options (a dict). "
+            f"Got {type(config).__name__} instead."
+        )
+    unknown = sorted(str(key) for key in set(config) - set(defaults))
+    if unknown:
+        raise InvalidParameterError(
+            f"Unknown {generator} option {unknown[0]!r}: use {', '.join(defaults)}."
+        )
+    return {**defaults, **config}

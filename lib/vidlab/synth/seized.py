@@ -87,6 +87,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw
 
+from vidlab.checks import check_int
 from vidlab.exceptions import InvalidParameterError
 from vidlab.hashing.crypto import hash_file
 from vidlab.hashing.hashsets import HashSet, save_hashset
@@ -98,7 +99,7 @@ from vidlab.synth.devices import device_time, make_device, utc_offset
 from vidlab.synth.evidence import DOCUMENT_MAKERS
 from vidlab.synth.exif import build_exif, exif_datetime, gps_tags, make_thumbnail, offset_text
 from vidlab.synth.images import LOCATION_COLUMNS, make_image_world
-from vidlab.synth.registry import register_generator
+from vidlab.synth.registry import merge_config, register_generator
 from vidlab.synth.transforms import FORMAT_EXTENSIONS, apply_chain, save_variant
 
 __all__ = ["CATEGORIES", "COURSE", "DEFAULTS", "FILE_COLUMNS", "SERIES_COLUMNS",
@@ -127,7 +128,7 @@ DEFAULTS = {
     "unlisted_app_share": 0.1,  # app files missing from known_files.csv (newer versions)
     "n_known_file_extras": 20,  # known_files.csv rows of files not on this device
     "jpeg_quality": 90,
-    "video_size": [192, 108],
+    "video_size": [192, 112],
     "video_seconds": 1.0,
     "video_fps": 5,
     "countries": None,
@@ -140,7 +141,7 @@ COURSE = {
     "image_size": [640, 1024], "n_known_variants": 600, "n_new_variants": 100,
     "n_messenger": 600, "n_benign": 800, "n_home_rooms": 4, "n_documents": 200,
     "n_videos": 10, "n_thumbnails": 800, "n_recovered": 300, "n_system_files": 1500,
-    "n_known_file_extras": 3000, "video_size": [320, 180], "video_seconds": 2.0,
+    "n_known_file_extras": 3000, "video_size": [320, 176], "video_seconds": 2.0,
 }
 
 #: A very small config (a few seconds) for examples.
@@ -211,14 +212,6 @@ def _bad(key, expected, value):
         f"The {key!r} parameter of seized_device must be {expected}. Got {value!r} instead.")
 
 
-def _int(values, key, low, high):
-    value = values[key]
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not (
-            low <= value <= high):
-        raise _bad(key, f"an int in [{low}, {high}]", value)
-    return int(value)
-
-
 def _share(values, key):
     value = values[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
@@ -238,28 +231,20 @@ def _pair(values, key, low, high):
 
 
 def _check_config(config):
-    if config is not None and not isinstance(config, dict):
-        raise InvalidParameterError(
-            f"The 'config' parameter of seized_device must be a dict. "
-            f"Got {type(config).__name__} instead.")
-    config = dict(config or {})
-    unknown = sorted(set(config) - set(DEFAULTS))
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown seized_device option {unknown[0]!r}: use {', '.join(DEFAULTS)}.")
-    values = {**DEFAULTS, **config}
-    checked = {key: _int(values, key, 1, 10_000) for key in (
+    values = merge_config(config, DEFAULTS, "seized_device")
+    checked = {key: check_int(values[key], key, "seized_device", 1, 10_000) for key in (
         "n_known_series", "n_new_series", "n_locations", "n_home_rooms")}
     for key in ("n_known_variants", "n_new_variants", "n_messenger", "n_benign", "n_documents",
                 "n_videos", "n_thumbnails", "n_recovered", "n_system_files",
                 "n_known_file_extras"):
-        checked[key] = _int(values, key, 0, 1_000_000)
+        checked[key] = check_int(values[key], key, "seized_device", 0, 1_000_000)
     for key in ("known_on_device", "identified_share", "hard_variant_share", "truncated_share",
                 "unlisted_app_share"):
         checked[key] = _share(values, key)
     checked["shots_per_series"] = _pair(values, "shots_per_series", 1, 1000)
     checked["image_size"] = _pair(values, "image_size", 64, 4096)
-    checked["jpeg_quality"] = _int(values, "jpeg_quality", 30, 100)
+    checked["jpeg_quality"] = check_int(values["jpeg_quality"], "jpeg_quality", "seized_device",
+                                        30, 100)
     if not isinstance(values["keep_world"], bool):
         raise _bad("keep_world", "true or false", values["keep_world"])
     checked["keep_world"] = values["keep_world"]

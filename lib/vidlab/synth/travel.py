@@ -56,7 +56,7 @@ import pandas as pd
 from vidlab.checks import check_int
 from vidlab.exceptions import InvalidParameterError
 from vidlab.synth.forums import _ids, _width
-from vidlab.synth.registry import register_generator
+from vidlab.synth.registry import merge_config, register_generator
 from vidlab.travel.normalise import (
     VARIANT_FAMILIES,
     fold_accents,
@@ -378,19 +378,7 @@ def _bad(key, expected, value):
 
 
 def _check_config(config):
-    if config is None:
-        config = {}
-    if not isinstance(config, dict):
-        raise InvalidParameterError(
-            "The travel_records config must be a mapping of options. "
-            f"Got {type(config).__name__}."
-        )
-    unknown = sorted(str(key) for key in set(config) - set(DEFAULTS))
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown travel_records option {unknown[0]!r}: use {', '.join(DEFAULTS)}."
-        )
-    values = {**DEFAULTS, **config}
+    values = merge_config(config, DEFAULTS, "travel_records")
     for key, low, high in (("n_notices", 10, MAX_NOTICES), ("n_trips", 100, MAX_TRIPS)):
         values[key] = check_int(values[key], key, "travel_records", low, high)
     for key, high in (("travelling_share", 1.0), ("subject_trip_share", 0.5),

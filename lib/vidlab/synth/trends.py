@@ -59,8 +59,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vidlab.checks import check_int
 from vidlab.exceptions import InvalidParameterError
-from vidlab.synth.registry import register_generator
+from vidlab.synth.registry import merge_config, register_generator
 
 __all__ = [
     "ARTEFACT_KINDS",
@@ -167,29 +168,11 @@ def _bad(key, expected, value):
     )
 
 
-def _int(values, key, low, high):
-    value = values[key]
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not (
-            low <= value <= high):
-        raise _bad(key, f"an int in [{low}, {high}]", value)
-    return int(value)
-
-
 def _check_config(config):
-    if config is None:
-        config = {}
-    if not isinstance(config, dict):
-        raise InvalidParameterError(
-            "The trend_statistics config must be a mapping of options. "
-            f"Got {type(config).__name__}.")
-    unknown = sorted(str(key) for key in set(config) - set(DEFAULTS))
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown trend_statistics option {unknown[0]!r}: use {', '.join(DEFAULTS)}.")
-    values = {**DEFAULTS, **config}
-    values["first_year"] = _int(values, "first_year", 2000, 2015)
-    values["last_year"] = _int(values, "last_year", 2024, 2035)
-    values["n_countries"] = _int(values, "n_countries", len(REGIONS), len(COUNTRIES))
+    values = merge_config(config, DEFAULTS, "trend_statistics")
+    for key, low, high in (("first_year", 2000, 2015), ("last_year", 2024, 2035),
+                           ("n_countries", len(REGIONS), len(COUNTRIES))):
+        values[key] = check_int(values[key], key, "trend_statistics", low, high)
     noise = values["noise"]
     if isinstance(noise, bool) or not isinstance(noise, int | float) or not 0 <= noise <= 0.5:
         raise _bad("noise", "a number in [0, 0.5]", noise)
