@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from vidlab.exceptions import InvalidParameterError
+from vidlab.exceptions import DatasetError, InvalidParameterError
 
-__all__ = ["write_table", "read_table", "TABLE_FORMATS"]
+__all__ = ["write_table", "read_table", "read_part_tables", "TABLE_FORMATS"]
 
 TABLE_FORMATS = (".csv", ".parquet")
 
@@ -59,3 +59,30 @@ def read_table(path, dtype=None) -> pd.DataFrame:
     except (ValueError, OSError) as error:  # pandas' parser errors are ValueErrors
         reason = " ".join(str(error).split())[:200]
         raise InvalidParameterError(f"Cannot read table {str(path)!r}: {reason}") from None
+
+
+def read_part_tables(folder, files, part, generator) -> dict:
+    """Return ``{name: DataFrame}`` for the CSV files ``<folder>/<name>.csv`` of a dataset part,
+    ``files`` being ``{name: columns}``: every column as text with "" for an empty cell.
+
+    A missing file raises :class:`~vidlab.exceptions.DatasetError` naming it and the
+    generator that writes the part.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "notes.csv").write_text("id,text\\n1,\\n")
+    >>> read_part_tables(folder, {"notes": ["id", "text"]}, "desk", "notes")["notes"].values
+    array([['1', '']], dtype=object)
+    """
+    folder = Path(folder)
+    tables = {}
+    for name, columns in files.items():
+        path = folder / f"{name}.csv"
+        if not path.is_file():
+            raise DatasetError(
+                f"{path} is missing: {folder} is not a {part} folder written by the "
+                f"{generator!r} generator (vidlab data generate writes it as the dataset's "
+                f"{part} part)."
+            )
+        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)[columns]
+    return tables

@@ -12,11 +12,9 @@
 ''
 """
 
-from pathlib import Path
-
 import pandas as pd
 
-from vidlab.exceptions import DatasetError
+from vidlab.io import read_part_tables
 from vidlab.synth.forums import FILES
 
 __all__ = ["load_forum", "forum_times"]
@@ -30,17 +28,7 @@ def load_forum(folder):
     ``folder`` is a dataset's forum part, e.g. ``load_dataset(path).path("forum")``. A
     missing file raises :class:`~vidlab.exceptions.DatasetError` naming it.
     """
-    folder = Path(folder)
-    tables = {}
-    for name, columns in FILES.items():
-        path = folder / f"{name}.csv"
-        if not path.is_file():
-            raise DatasetError(
-                f"{path} is missing: {folder} is not a forum folder written by the 'forum' "
-                "generator (vidlab data generate writes it as the dataset's forum part)."
-            )
-        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)[columns]
-    return tables
+    return read_part_tables(folder, FILES, "forum", "forum")
 
 
 def forum_times(values):

@@ -11,11 +11,7 @@
 (['aliases', 'notices', 'trips'], 500)
 """
 
-from pathlib import Path
-
-import pandas as pd
-
-from vidlab.exceptions import DatasetError
+from vidlab.io import read_part_tables
 
 __all__ = ["load_travel"]
 
@@ -29,15 +25,4 @@ def load_travel(folder):
     """
     from vidlab.synth.travel import FILES  # not at the top: that module imports this package
 
-    folder = Path(folder)
-    tables = {}
-    for name, columns in FILES.items():
-        path = folder / f"{name}.csv"
-        if not path.is_file():
-            raise DatasetError(
-                f"{path} is missing: {folder} is not a travel folder written by the "
-                "'travel_records' generator (vidlab data generate writes it as the dataset's "
-                "travel part)."
-            )
-        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)[columns]
-    return tables
+    return read_part_tables(folder, FILES, "travel", "travel_records")
