@@ -296,12 +296,15 @@ def _cmd_course_run(args):
         cell_timeout=args.timeout,
     )
     for lesson in result.lessons:
-        line = f"{lesson.status:>6}  {lesson.module}/{lesson.lesson}  ({lesson.duration:.1f} s)"
-        if lesson.error:
-            line += f"  {lesson.error['summary']}"
-        print(line)
+        print(_lesson_line(lesson, f"{lesson.module}/{lesson.lesson}"))
     print(f"course page: {result.index_html}")
     return EXIT_OK if result.ok else EXIT_FAILURE
+
+
+def _lesson_line(lesson, where):
+    """One line per executed lesson: status, where, duration and the error's summary."""
+    line = f"{lesson.status:>6}  {where}  ({lesson.duration:.1f} s)"
+    return f"{line}  {lesson.error['summary']}" if lesson.error else line
 
 
 def _course_sweep(args):
@@ -317,10 +320,7 @@ def _course_sweep(args):
     )
     for set_id, runs in result.lessons.items():
         for lesson in runs:
-            line = f"{lesson.status:>6}  {set_id}  {lesson.lesson}  ({lesson.duration:.1f} s)"
-            if lesson.error:
-                line += f"  {lesson.error['summary']}"
-            print(line)
+            print(_lesson_line(lesson, f"{set_id}  {lesson.lesson}"))
     print(f"summary: {result.summary_csv}  page: {result.summary_html}")
     return EXIT_OK if result.ok else EXIT_FAILURE
 
