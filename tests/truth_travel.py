@@ -2,7 +2,7 @@
 
 ``check_travel_answers(answers, dataset)`` is called by tests/test_curricula.py with the
 answers of notebooks/50_travel/01_notices_and_travel.ipynb (default parameters: threshold
-0.8, min_precision 0.95) and the dataset they were computed on.
+0.8, min_precision 0.98) and the dataset they were computed on.
 """
 
 import pandas as pd
@@ -14,6 +14,7 @@ TRAVEL_ANSWERS = ("travel.n_yellow", "travel.exact_recall", "travel.n_candidates
                   "travel.threshold_for_precision", "travel.top5_notices",
                   "travel.n_traps_matched")
 THRESHOLD = 0.8
+MIN_PRECISION = 0.98
 
 
 def _document_name(forename, family):
@@ -56,7 +57,11 @@ def check_travel_answers(answers, dataset):
     assert precision >= 0.9 and recall >= 0.75
     assert answers["travel.recall_at_threshold"] > answers["travel.exact_recall"]
 
-    assert 0.5 <= answers["travel.threshold_for_precision"] <= 1.0
+    chosen = answers["travel.threshold_for_precision"]
+    assert 0.5 <= chosen <= 1.0
+    strict = match_trips(trips, notices, tables["aliases"], threshold=chosen)
+    kept = set(zip(strict["trip_id"], strict["notice_id"], strict=True))
+    assert len(kept & true_pairs) >= MIN_PRECISION * len(kept)
 
     top5 = answers["travel.top5_notices"]
     assert top5 == sorted(set(top5)) and 1 <= len(top5) <= 5
