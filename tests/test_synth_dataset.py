@@ -388,3 +388,17 @@ def test_the_course_phone_recipe_is_the_seized_course_config():
     config = dict(part["parts"]["case"])
     config.pop("generator")
     assert config == COURSE
+
+
+def test_unquoted_dates_in_a_recipe_stay_text(tmp_path):
+    """YAML reads 2024-01-01 as a date; a recipe keeps it as written, so generators get the
+    ISO text they expect and dataset.json can store the recipe."""
+    recipe = _write_recipe(tmp_path / "trips.yml", """\
+        parts:
+          travel: {generator: travel_records, n_notices: 20, n_trips: 500,
+                   first_date: 2024-01-01, last_date: 2024-03-01}
+        """)
+    assert load_recipe(recipe)["parts"]["travel"]["first_date"] == "2024-01-01"
+    out = generate_dataset(tmp_path / "data", preset=recipe, seed=1)
+    info = json.loads((out / "dataset.json").read_text(encoding="utf-8"))
+    assert info["recipe"]["parts"]["travel"]["last_date"] == "2024-03-01"

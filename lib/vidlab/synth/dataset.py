@@ -68,6 +68,17 @@ _DTYPES = {"bool": "bool", "int": "int64", "float": "float64", "str": str}
 # --- recipes ---------------------------------------------------------------------------------
 
 
+class _RecipeLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that dates stay text as written (``first_date: 2024-01-01``
+    is the string "2024-01-01"): generators take ISO dates and the recipe is stored as JSON."""
+
+
+_RecipeLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_recipe(preset):
     """Return the recipe of a preset name (see :data:`PRESETS`) or of a ``.yml`` file.
 
@@ -96,7 +107,7 @@ def load_recipe(preset):
         text, default_name = path.read_text(encoding="utf-8"), path.stem
     where = f"recipe {str(preset)!r}"
     try:
-        recipe = yaml.safe_load(text)
+        recipe = yaml.load(text, Loader=_RecipeLoader)  # a SafeLoader: no objects
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
