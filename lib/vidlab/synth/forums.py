@@ -78,14 +78,13 @@ about half of the time.
 (60, ['administrator', 'consumer', 'distributor'])
 """
 
-from datetime import date
 from pathlib import Path
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from vidlab.exceptions import InvalidParameterError
+from vidlab.checks import check_iso_date, check_number, parameter_error
 from vidlab.synth.registry import merge_config, register_generator
 
 __all__ = ["make_forum", "DEFAULTS", "ROLES", "CORE_ROLES", "FILES", "SECTIONS", "ADJECTIVES",
@@ -204,12 +203,6 @@ NOUNS = np.array([
 # --- configuration -----------------------------------------------------------------------------
 
 
-def _bad(key, expected, value):
-    return InvalidParameterError(
-        f"The {key!r} parameter of forum must be {expected}. Got {value!r} instead."
-    )
-
-
 def _int(values, key, low, high, *, optional=False):
     value = values[key]
     if optional and value is None:
@@ -218,7 +211,7 @@ def _int(values, key, low, high, *, optional=False):
         low <= value <= high
     ):
         expected = f"an int in [{low}, {high}]" + (" or None" if optional else "")
-        raise _bad(key, expected, value)
+        raise parameter_error(key, "forum", expected, value)
     return int(value)
 
 
@@ -233,17 +226,9 @@ def _check_config(config):
         values["takedown_day"] = round(0.82 * values["days"])
     else:
         values["takedown_day"] = _int(values, "takedown_day", 1, values["days"], optional=True)
-    share = values["second_platform_share"]
-    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-        raise _bad("second_platform_share", "a number in [0, 1]", share)
-    values["second_platform_share"] = float(share)
-    start = values["start"]
-    if isinstance(start, date) and not hasattr(start, "hour"):  # YAML reads dates as dates
-        start = start.isoformat()
-    try:
-        values["start"] = date.fromisoformat(start).isoformat()
-    except (TypeError, ValueError):
-        raise _bad("start", "an ISO date such as '2023-01-01'", start) from None
+    values["second_platform_share"] = check_number(
+        values["second_platform_share"], "second_platform_share", "forum", 0, 1)
+    values["start"] = check_iso_date(values["start"], "start", "forum")
     return values
 
 

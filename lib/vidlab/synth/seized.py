@@ -87,7 +87,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw
 
-from vidlab.checks import check_int
+from vidlab.checks import check_int, check_number, parameter_error
 from vidlab.exceptions import InvalidParameterError
 from vidlab.hashing.crypto import hash_file
 from vidlab.hashing.hashsets import HashSet, save_hashset
@@ -207,16 +207,8 @@ DOWNLOAD_FOLDERS = ("Download", "Download", "Download", "Download/new", "Downloa
 # --- configuration ---------------------------------------------------------------------------
 
 
-def _bad(key, expected, value):
-    return InvalidParameterError(
-        f"The {key!r} parameter of seized_device must be {expected}. Got {value!r} instead.")
-
-
 def _share(values, key):
-    value = values[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise _bad(key, "a number in [0, 1]", value)
-    return float(value)
+    return check_number(values[key], key, "seized_device", 0, 1)
 
 
 def _pair(values, key, low, high):
@@ -226,7 +218,8 @@ def _pair(values, key, low, high):
     if (not isinstance(value, list | tuple) or len(value) != 2
             or not all(isinstance(v, int | np.integer) and not isinstance(v, bool)
                        and low <= v <= high for v in value) or value[0] > value[1]):
-        raise _bad(key, f"an int or [min, max] with ints in [{low}, {high}]", values[key])
+        raise parameter_error(key, "seized_device",
+                              f"an int or [min, max] with ints in [{low}, {high}]", values[key])
     return [int(value[0]), int(value[1])]
 
 
@@ -246,7 +239,8 @@ def _check_config(config):
     checked["jpeg_quality"] = check_int(values["jpeg_quality"], "jpeg_quality", "seized_device",
                                         30, 100)
     if not isinstance(values["keep_world"], bool):
-        raise _bad("keep_world", "true or false", values["keep_world"])
+        raise parameter_error("keep_world", "seized_device", "true or false",
+                              values["keep_world"])
     checked["keep_world"] = values["keep_world"]
     n_series = checked["n_known_series"] + checked["n_new_series"]
     if checked["n_locations"] > n_series:

@@ -46,15 +46,13 @@ notices and 1 M trips (the ``large`` preset) take 12-22 s and about 1.2 GB on a 
 (['aliases.csv', 'notices.csv', 'trips.csv'], ['persons', 'trips'])
 """
 
-from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from vidlab.checks import check_int
-from vidlab.exceptions import InvalidParameterError
+from vidlab.checks import check_int, check_iso_date, check_number, parameter_error
 from vidlab.synth.forums import _ids, _width
 from vidlab.synth.registry import merge_config, register_generator
 from vidlab.travel.normalise import (
@@ -371,37 +369,22 @@ DAY = np.timedelta64(1, "D")
 # --- configuration -----------------------------------------------------------------------------
 
 
-def _bad(key, expected, value):
-    return InvalidParameterError(
-        f"The {key!r} parameter of travel_records must be {expected}. Got {value!r} instead."
-    )
-
-
 def _check_config(config):
     values = merge_config(config, DEFAULTS, "travel_records")
     for key, low, high in (("n_notices", 10, MAX_NOTICES), ("n_trips", 100, MAX_TRIPS)):
         values[key] = check_int(values[key], key, "travel_records", low, high)
-    for key, high in (("travelling_share", 1.0), ("subject_trip_share", 0.5),
+    for key, high in (("travelling_share", 1), ("subject_trip_share", 0.5),
                       ("trap_share", 0.5)):
-        value = values[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                0 <= value <= high):
-            raise _bad(key, f"a number in [0, {high}]", value)
-        values[key] = float(value)
+        values[key] = check_number(values[key], key, "travel_records", 0, high)
     for key in ("first_date", "last_date"):
-        value = values[key]
-        if isinstance(value, date) and not hasattr(value, "hour"):  # YAML reads dates as dates
-            value = value.isoformat()
-        try:
-            values[key] = np.datetime64(date.fromisoformat(value).isoformat(), "D")
-        except (TypeError, ValueError):
-            raise _bad(key, "an ISO date such as '2024-01-01'", value) from None
+        values[key] = np.datetime64(check_iso_date(values[key], key, "travel_records"), "D")
     if values["last_date"] < values["first_date"]:
-        raise _bad("last_date", f"on or after first_date {values['first_date']}",
-                   str(values["last_date"]))
+        raise parameter_error("last_date", "travel_records",
+                              f"on or after first_date {values['first_date']}",
+                              str(values["last_date"]))
     if values["subject_trip_share"] + values["trap_share"] > 0.5:
-        raise _bad("trap_share", "at most 0.5 - subject_trip_share",
-                   values["trap_share"])
+        raise parameter_error("trap_share", "travel_records", "at most 0.5 - subject_trip_share",
+                              values["trap_share"])
     return values
 
 

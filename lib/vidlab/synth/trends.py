@@ -59,8 +59,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vidlab.checks import check_int
-from vidlab.exceptions import InvalidParameterError
+from vidlab.checks import check_int, check_number, parameter_error
 from vidlab.synth.registry import merge_config, register_generator
 
 __all__ = [
@@ -162,21 +161,12 @@ MEDIA_PER_VICTIM = 80.0
 # --- configuration -----------------------------------------------------------------------------
 
 
-def _bad(key, expected, value):
-    return InvalidParameterError(
-        f"The {key!r} parameter of trend_statistics must be {expected}. Got {value!r} instead."
-    )
-
-
 def _check_config(config):
     values = merge_config(config, DEFAULTS, "trend_statistics")
     for key, low, high in (("first_year", 2000, 2015), ("last_year", 2024, 2035),
                            ("n_countries", len(REGIONS), len(COUNTRIES))):
         values[key] = check_int(values[key], key, "trend_statistics", low, high)
-    noise = values["noise"]
-    if isinstance(noise, bool) or not isinstance(noise, int | float) or not 0 <= noise <= 0.5:
-        raise _bad("noise", "a number in [0, 0.5]", noise)
-    values["noise"] = float(noise)
+    values["noise"] = check_number(values["noise"], "noise", "trend_statistics", 0, 0.5)
     values["n_events"] = _check_events(values["n_events"], values["n_countries"])
     return values
 
@@ -186,17 +176,20 @@ def _check_events(n_events, n_countries):
         return {kind: max(1, round(count * n_countries / len(COUNTRIES)))
                 for kind, count in DEFAULT_EVENTS.items()}
     if not isinstance(n_events, dict) or not set(n_events) <= set(EVENT_KINDS):
-        raise _bad("n_events", f"None or a mapping of {', '.join(EVENT_KINDS)} to counts",
-                   n_events)
+        raise parameter_error("n_events", "trend_statistics",
+                              f"None or a mapping of {', '.join(EVENT_KINDS)} to counts",
+                              n_events)
     counts = {kind: n_events.get(kind, 0) for kind in EVENT_KINDS}
     for count in counts.values():
         if isinstance(count, bool) or not isinstance(count, int | np.integer) or not (
                 0 <= count <= n_countries):
-            raise _bad("n_events", f"counts in [0, {n_countries}] (n_countries)", n_events)
+            raise parameter_error("n_events", "trend_statistics",
+                                  f"counts in [0, {n_countries}] (n_countries)", n_events)
     real = counts["real_increase"] + counts["real_decrease"]
     if real > n_countries or sum(counts.values()) > 2 * n_countries:
-        raise _bad("n_events", f"at most 2 events per country and 1 real change per country "
-                               f"({n_countries} countries)", n_events)
+        raise parameter_error("n_events", "trend_statistics",
+                              "at most 2 events per country and 1 real change per country "
+                              f"({n_countries} countries)", n_events)
     return {kind: int(count) for kind, count in counts.items()}
 
 
@@ -249,8 +242,9 @@ def _assign_events(rng, values, n):
                 and not (real and any(k.startswith("real_") for k in kinds[country]))
                 and allowed(country)]
         if not fits:
-            raise _bad("n_events", f"events that fit {n} countries (at most two per country, "
-                                   f"{EVENT_GAP} years apart)", values["n_events"])
+            raise parameter_error("n_events", "trend_statistics",
+                                  f"events that fit {n} countries (at most two per country, "
+                                  f"{EVENT_GAP} years apart)", values["n_events"])
         weights = np.array([1.0 if not years[country] else 0.35 for country in fits])
         country = int(rng.choice(fits, p=weights / weights.sum()))
         year = int(rng.choice(allowed(country)))
