@@ -84,7 +84,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from vidlab.checks import require_columns
+from vidlab.checks import check_number, require_columns
 from vidlab.exceptions import InvalidParameterError
 from vidlab.parallel import progress
 from vidlab.travel.normalise import (
@@ -410,13 +410,7 @@ def _check_weights(weights, function):
 
 
 def _check_threshold(threshold, function, name="threshold"):
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not (
-            0 <= threshold <= 1):
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {function} must be a number in [0, 1]. "
-            f"Got {threshold!r} instead."
-        )
-    return float(threshold)
+    return check_number(threshold, name, function, 0, 1)
 
 
 def _pairs_frame(prepared, trip, notice):

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from vidlab.checks import check_int, require_columns
+from vidlab.checks import check_int, check_number, require_columns
 from vidlab.exceptions import InvalidParameterError
 from vidlab.synth.trends import ARTEFACT_KINDS, EVENT_KINDS
 from vidlab.trends.changepoints import _logs, detect_change_points, noise_scale
@@ -95,11 +95,7 @@ def detect_steps(months, values, min_step=0.25, penalty=None, min_size=_MONTHLY_
          month  size  growth_before  growth_after
     0  2020-03  -0.6            0.0           0.0
     """
-    if isinstance(min_step, bool) or not isinstance(min_step, int | float) or min_step < 0:
-        raise InvalidParameterError(
-            f"The 'min_step' parameter of detect_steps must be a number >= 0. Got {min_step!r} "
-            "instead."
-        )
+    min_step = check_number(min_step, "min_step", "detect_steps", 0)
     months = [str(month) for month in months]
     times = decimal_years(months)
     found = detect_change_points(times, values, penalty=penalty, min_size=min_size)
@@ -313,16 +309,8 @@ def classify_changes(yearly, country, monthly=None, tolerance=1, alpha=0.05, pen
             f"indicator column ({', '.join(INDEPENDENT)}): without one, a reporting change "
             "cannot be told from a real one."
         )
-    if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or tolerance < 0:
-        raise InvalidParameterError(
-            f"The 'tolerance' parameter of classify_changes must be a number >= 0. Got "
-            f"{tolerance!r} instead."
-        )
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-        raise InvalidParameterError(
-            f"The 'alpha' parameter of classify_changes must be a number in (0, 1). Got "
-            f"{alpha!r} instead."
-        )
+    tolerance = check_number(tolerance, "tolerance", "classify_changes", 0)
+    alpha = check_number(alpha, "alpha", "classify_changes", 0, 1, low_open=True, high_open=True)
     rows = select(yearly, countries=[country]).sort_values("year").reset_index(drop=True)
     check_int(len(rows), "yearly (years of the country)", "classify_changes", 5)
     monthly_rows = None

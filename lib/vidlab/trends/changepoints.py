@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from vidlab.checks import check_int
+from vidlab.checks import check_int, check_number
 from vidlab.exceptions import InvalidParameterError
 from vidlab.trends.estimate import check_series
 
@@ -205,12 +205,7 @@ def detect_change_points(years, values, method="pelt", penalty=None, min_size=2)
         )
     min_size = check_int(min_size, "min_size", "detect_change_points", 2)
     years, values = check_series(years, values, "detect_change_points", minimum=2)
-    if penalty is not None and (isinstance(penalty, bool) or not isinstance(
-            penalty, int | float | np.floating) or not penalty >= 0):
-        raise InvalidParameterError(
-            "The 'penalty' parameter of detect_change_points must be a number >= 0 or None. "
-            f"Got {penalty!r} instead."
-        )
+    penalty = check_number(penalty, "penalty", "detect_change_points", 0, optional=True)
     logs = _logs(values)
     n = len(years)
     penalty = DEFAULT_PENALTY * np.log(n) if penalty is None else float(penalty)
@@ -277,11 +272,7 @@ def evaluate_change_points(found_years, true_years, tolerance=1):
     >>> evaluate_change_points([2012, 2020], [2013, 2019, 2024], tolerance=1)
     ChangePointScore(precision=1.0, recall=0.667, n_found=2, n_true=3, n_matched=2)
     """
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
-        raise InvalidParameterError(
-            "The 'tolerance' parameter of evaluate_change_points must be a number >= 0. "
-            f"Got {tolerance!r} instead."
-        )
+    tolerance = check_number(tolerance, "tolerance", "evaluate_change_points", 0)
     found = sorted(float(year) for year in found_years)
     true = sorted(float(year) for year in true_years)
     matched = len(match_times(found, true, tolerance))

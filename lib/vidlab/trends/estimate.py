@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from vidlab.checks import require_columns
+from vidlab.checks import check_number, require_columns
 from vidlab.exceptions import InvalidParameterError
 
 __all__ = ["METHODS", "TrendFit", "check_level", "check_series", "fit_by_group", "fit_trend",
@@ -33,13 +33,7 @@ _MAX_ITERATIONS = 100
 
 def check_level(level, function, name="level"):
     """Return ``level`` as a float in (0, 1) or raise a one-line error."""
-    if isinstance(level, bool) or not isinstance(level, int | float | np.floating) or not (
-            0 < level < 1):
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {function} must be a number in (0, 1), e.g. 0.95. "
-            f"Got {level!r} instead."
-        )
-    return float(level)
+    return check_number(level, name, function, 0, 1, low_open=True, high_open=True)
 
 
 def check_series(years, values, function, minimum=3):
