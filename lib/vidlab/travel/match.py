@@ -84,7 +84,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from vidlab.checks import check_number, require_columns
+from vidlab.checks import check_int, check_number, require_columns
 from vidlab.exceptions import InvalidParameterError
 from vidlab.parallel import progress
 from vidlab.travel.normalise import (
@@ -462,11 +462,7 @@ def reduction_ratio(n_pairs, n_trips, n_notices):
     0.9995
     """
     for value, name in ((n_pairs, "n_pairs"), (n_trips, "n_trips"), (n_notices, "n_notices")):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise InvalidParameterError(
-                f"The {name!r} parameter of reduction_ratio must be an int >= 0. "
-                f"Got {value!r} instead."
-            )
+        check_int(value, name, "reduction_ratio", 0)
     total = n_trips * n_notices
     return round(1 - n_pairs / total, 6) if total else 0.0
 
@@ -864,11 +860,8 @@ def review_list(matches, trips, notices, top=None):
                     func, "matches")
     require_columns(trips, _TRIP_COLUMNS, func, "trips")
     require_columns(notices, _NOTICE_COLUMNS, func, "notices")
-    if top is not None and (isinstance(top, bool) or not isinstance(top, int | np.integer)
-                            or top < 1):
-        raise InvalidParameterError(
-            f"The 'top' parameter of {func} must be an int >= 1 or None. Got {top!r} instead."
-        )
+    if top is not None:
+        top = check_int(top, "top", func, 1)
     trip_info = pd.DataFrame({
         "trip_id": _text(trips, "trip_id"),
         "traveller": _text(trips, "forename") + " " + _text(trips, "family_name"),
